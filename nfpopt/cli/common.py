@@ -1,0 +1,34 @@
+"""What every command shares: consoles, error exit, reading tables, JSON output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import numpy as np
+import pandas as pd
+from rich.console import Console
+
+console = Console(width=max(Console().width, 132))
+err_console = Console(stderr=True)
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` on standard error and exit with status 2."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    sys.exit(2)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV table, turning parser failures into a clear error."""
+    try:
+        return pd.read_csv(path, skipinitialspace=True)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot read as CSV ({exc})") from exc
+
+
+def json_records(frame: pd.DataFrame) -> str:
+    """A table as a JSON list of records (NaN -> null, timestamps as ISO text)."""
+    return frame.replace({np.nan: None}).to_json(orient="records", indent=2, date_format="iso")

@@ -1,0 +1,95 @@
+"""``nfpopt``: the command line. Thin: parse, call the library, print. No science here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from nfpopt.cli.campaign_commands import COMMANDS
+from nfpopt.cli.common import console, fail, json_records, read_table
+from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
+from nfpopt.emulator import OUTCOME_COLUMNS, emulate
+from nfpopt.exceptions import NfpoptError
+
+
+def emulate_table(table: pd.DataFrame, *, noise: float, seed: int | None, source: str) -> pd.DataFrame:
+    """Inputs plus emulated outcomes; input columns named like an outcome get ``_reported``.
+
+    Rows whose ``cell_type`` is not ``glass_ceramic`` (e.g. the paper's liquid-electrolyte
+    reference) are not co-fired cells and are dropped.
+    """
+    if "cell_type" in table:
+        table = table[table["cell_type"].fillna("glass_ceramic") == "glass_ceramic"]
+    table = table.reset_index(drop=True)
+    outcomes = emulate(table, noise=noise, seed=seed, source=source)
+    clashes = {c: c + REPORTED_SUFFIX for c in table.columns if c in OUTCOME_COLUMNS}
+    merged = pd.concat([table.rename(columns=clashes), outcomes], axis=1)
+    return merged
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nfpopt")
+def cli() -> None:
+    """nfpopt: plan materials-processing experiments with Bayesian optimisation.
+
+    Its first campaign is the NFP glass-ceramic cathode co-fired on beta''-alumina of
+    Yamauchi et al., Sci. Rep. 10:9453 (2020).
+    """
+
+
+@cli.command("emulate")
+@click.argument("recipes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--noise", type=float, default=0.0, show_default=True,
+              help="Relative measurement noise (0.05 = 5 %); 0 is the deterministic truth.")
+@click.option("--seed", type=int, default=None, help="Seed of the noise; same seed, same outcomes.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write recipes and outcomes to this CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON records.")
+def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path | None, as_json: bool) -> None:
+    """Evaluate a CSV of recipes with the paper-calibrated process emulator.
+
+    RECIPES needs the columns glass_ssa_m2_g, alumina_ssa_m2_g, ab_wt_pct, alumina_wt_pct,
+    calcination_temp_c, calcination_time_min, roughening (none|cathode|both) and optionally
+    cell_area_cm2 and test_temp_c. If the file already holds outcomes (e.g. the paper's cells,
+    data/yamauchi2020_cells.csv), they are kept as <name>_reported and shown side by side.
+    """
+    try:
+        result = emulate_table(read_table(recipes), noise=noise, seed=seed, source=str(recipes))
+    except NfpoptError as exc:
+        fail(str(exc))
+    if output is not None:
+        result.to_csv(output, index=False)
+    if as_json:
+        click.echo(json_records(result))
+        return
+    if any(c.endswith(REPORTED_SUFFIX) for c in result.columns):
+        console.print(side_by_side_table(result, f"{recipes.name}: reported vs emulated"))
+    else:
+        console.print(outcome_table(result, f"{recipes.name}: emulated outcomes"))
+    if output is not None:
+        console.print(f"wrote {len(result)} rows to {output}")
+
+
+@cli.command("replay")
+def replay_command() -> None:
+    """Replay the paper's cells (A-E, pouch, low temperature, 5 wt% AB) through the emulator."""
+    from nfpopt.paper import paper_cells_path
+
+    path = paper_cells_path()
+    result = emulate_table(read_table(path), noise=0.0, seed=None, source=str(path))
+    console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The recipe table the emulator accepts, and its validation at the boundary.
+
+A recipe is one row with the campaign's parameter names (units in the names). Validation
+happens once, here, and every error names the row, the column, the value and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nfpopt.emulator.parameters import DEFAULT_PARAMETERS, EmulatorParameters
+from nfpopt.exceptions import DomainError, InputDataError
+
+ROUGHENING_LEVELS = ("none", "cathode", "both")
+
+
+@dataclass(frozen=True)
+class RecipeColumn:
+    """A numeric recipe column with its physical domain (closed lower, open or closed upper)."""
+
+    name: str
+    meaning: str
+    minimum: float
+    maximum: float
+    default: float | None = None
+    exclusive_minimum: bool = False
+
+
+NUMERIC_COLUMNS: tuple[RecipeColumn, ...] = (
+    RecipeColumn("glass_ssa_m2_g", "specific surface area of the NFP glass powder, m2/g", 0.0, 200.0,
+                 exclusive_minimum=True),
+    RecipeColumn("alumina_ssa_m2_g", "specific surface area of the beta''-alumina powder, m2/g", 0.0,
+                 200.0, exclusive_minimum=True),
+    RecipeColumn("ab_wt_pct", "acetylene black content, wt%", 0.0, 100.0),
+    RecipeColumn("alumina_wt_pct", "beta''-alumina content, wt%", 0.0, 100.0),
+    RecipeColumn("calcination_temp_c", "calcination temperature, C", 0.0, 800.0),
+    RecipeColumn("calcination_time_min", "calcination hold time, min", 0.0, 24 * 60.0,
+                 exclusive_minimum=True),
+    RecipeColumn("cell_area_cm2", "cathode area, cm2", 0.0, 1000.0, default=1.0,
+                 exclusive_minimum=True),
+    RecipeColumn("test_temp_c", "test temperature, C", -40.0, 80.0, default=30.0),
+)
+RECIPE_COLUMNS = tuple(c.name for c in NUMERIC_COLUMNS) + ("roughening",)
+_MIXTURE_TOLERANCE_WT_PCT = 0.05
+
+
+def _where(row_label: object, column: str, source: str | None) -> str:
+    prefix = f"{source}: " if source else ""
+    return f"{prefix}row {row_label}, column '{column}'"
+
+
+def validate_recipes(
+    recipes: pd.DataFrame | Sequence[Mapping[str, object]] | Mapping[str, object],
+    *, source: str | None = None, params: EmulatorParameters = DEFAULT_PARAMETERS,
+) -> pd.DataFrame:
+    """Return a clean copy of ``recipes`` with every recipe column present and typed.
+
+    Rows are labelled in messages by their 1-based position in the table (the spreadsheet row
+    below the header). Optional columns ``cell_area_cm2`` and ``test_temp_c`` default to 1 cm2
+    and 30 C. If ``nfp_wt_pct`` is present it must complete the mixture to 100 wt%.
+
+    Raises:
+        InputDataError: a required column is missing or a value is not a finite number.
+        DomainError: a value lies outside the physical domain of the model.
+    """
+    if isinstance(recipes, Mapping):
+        recipes = [recipes]
+    frame = pd.DataFrame(recipes).reset_index(drop=True)
+    labels = range(1, len(frame) + 1)
+    missing = [c.name for c in NUMERIC_COLUMNS if c.default is None and c.name not in frame]
+    if "roughening" not in frame:
+        missing.append("roughening")
+    if missing:
+        prefix = f"{source}: " if source else ""
+        raise InputDataError(
+            f"{prefix}missing recipe column(s) {missing}; a recipe needs {list(RECIPE_COLUMNS)} "
+            "(cell_area_cm2 and test_temp_c are optional)"
+        )
+    clean = pd.DataFrame(index=frame.index)
+    for column in NUMERIC_COLUMNS:
+        clean[column.name] = _numeric_column(frame, column, labels, source)
+    clean["roughening"] = _roughening_column(frame, labels, source)
+    _check_mixture(frame, clean, labels, source)
+    _check_glass_transition(clean, labels, source, params)
+    return clean
+
+
+def _numeric_column(
+    frame: pd.DataFrame, column: RecipeColumn, labels: range, source: str | None
+) -> np.ndarray:
+    if column.name not in frame:
+        return np.full(len(frame), column.default, dtype=float)
+    raw = frame[column.name]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    for label, original, value in zip(labels, raw, values, strict=True):
+        where = _where(label, column.name, source)
+        if column.default is not None and (original is None or (isinstance(original, float) and np.isnan(original))):
+            continue
+        if not np.isfinite(value):
+            raise InputDataError(f"{where}: {original!r} is not a finite number ({column.meaning})")
+        too_low = value <= column.minimum if column.exclusive_minimum else value < column.minimum
+        if too_low or value > column.maximum:
+            bound = ">" if column.exclusive_minimum else ">="
+            raise DomainError(
+                f"{where}: {value:g} is outside the physical domain; {column.meaning} must be "
+                f"{bound} {column.minimum:g} and <= {column.maximum:g}"
+            )
+    if column.default is not None:
+        values = np.where(np.isnan(values), column.default, values)
+    return values
+
+
+def _roughening_column(frame: pd.DataFrame, labels: range, source: str | None) -> np.ndarray:
+    values = []
+    for label, raw in zip(labels, frame["roughening"], strict=True):
+        text = str(raw).strip().lower() if raw is not None else ""
+        if text not in ROUGHENING_LEVELS:
+            raise DomainError(
+                f"{_where(label, 'roughening', source)}: unknown roughening {raw!r}; "
+                f"use one of {list(ROUGHENING_LEVELS)}"
+            )
+        values.append(text)
+    return np.array(values, dtype=object)
+
+
+def _check_mixture(
+    frame: pd.DataFrame, clean: pd.DataFrame, labels: range, source: str | None
+) -> None:
+    glass = 100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]
+    for label, value in zip(labels, glass, strict=True):
+        if value <= 0.0:
+            raise DomainError(
+                f"{_where(label, 'alumina_wt_pct', source)}: AB + beta''-alumina = {100 - value:g} wt% "
+                "leaves no NFP glass; the three must sum to 100 wt% with glass > 0"
+            )
+    if "nfp_wt_pct" not in frame:
+        return
+    given = pd.to_numeric(frame["nfp_wt_pct"], errors="coerce").to_numpy(dtype=float)
+    for label, raw, stated, implied in zip(labels, frame["nfp_wt_pct"], given, glass, strict=True):
+        if pd.isna(raw):
+            continue  # not stated for this row: the glass is the rest of 100 wt%
+        if not np.isfinite(stated):
+            raise InputDataError(f"{_where(label, 'nfp_wt_pct', source)}: {raw!r} is not a finite number")
+        if abs(stated - implied) > _MIXTURE_TOLERANCE_WT_PCT:
+            raise DomainError(
+                f"{_where(label, 'nfp_wt_pct', source)}: NFP + beta''-alumina + AB = "
+                f"{stated + 100 - implied:g} wt%, not 100; set nfp_wt_pct to {implied:g} or fix the others"
+            )
+
+
+def _check_glass_transition(
+    clean: pd.DataFrame, labels: range, source: str | None, params: EmulatorParameters
+) -> None:
+    for label, value in zip(labels, clean["calcination_temp_c"], strict=True):
+        if value < params.glass_transition_c:
+            raise DomainError(
+                f"{_where(label, 'calcination_temp_c', source)}: {value:g} C is below the glass "
+                f"transition ({params.glass_transition_c:g} C); the glass cannot flow or crystallise there"
+            )
