@@ -1,0 +1,90 @@
+"""Schema versions: bring a database to the newest alembic revision this nfpopt ships.
+
+The migrations live in ``nfpopt/store/migrations/`` and run programmatically; no
+``alembic.ini`` is read. A database stamped with a revision this version does not know was
+written by a newer nfpopt, and is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
+
+from nfpopt.exceptions import StoreError
+from nfpopt.store.engine import READ_ONLY
+
+#: Folder holding ``env.py`` and ``versions/``.
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+#: Key of the PostgreSQL advisory lock that serialises concurrent upgrades.
+_PG_UPGRADE_LOCK = 0x6E6670_6F7074  # "nfpopt"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Return an alembic config for the packaged migrations, bound to ``connection``."""
+    config = Config()
+    # ConfigParser interpolates '%', so a path containing one must be escaped.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """Return the newest schema revision this version of nfpopt knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships revisions
+        raise StoreError(f"no migrations found in {MIGRATIONS_DIR}; reinstall nfpopt")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """Return the database's schema revision, or None for a database nfpopt never touched."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, *, where: str) -> str:
+    """Migrate the database behind ``engine`` to the head revision and return that revision.
+
+    A fresh database gets every table; one at an older revision is upgraded in a single
+    transaction that other writers wait for. ``where`` names the database in messages.
+
+    Raises:
+        StoreError: the database is at a revision newer than this nfpopt knows.
+    """
+    head = head_revision()
+    reader = engine.execution_options(**{READ_ONLY: True})
+    with reader.connect() as connection, connection.begin():
+        current = current_revision(connection)
+    if current == head:
+        return head
+    _refuse_unknown(current, head, where)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK}
+            )
+        current = current_revision(connection)  # another process may have upgraded meanwhile
+        if current == head:
+            return head
+        _refuse_unknown(current, head, where)
+        command.upgrade(alembic_config(connection), "head")
+    return head
+
+
+def _refuse_unknown(current: str | None, head: str, where: str) -> None:
+    if current is None:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except CommandError:
+        raise StoreError(
+            f"the campaign database {where} has schema revision {current!r}, newer than the "
+            f"newest this nfpopt knows ({head!r}); it was written by a newer nfpopt. "
+            "Upgrade nfpopt (pip install --upgrade nfpopt) to open it."
+        ) from None

@@ -1,0 +1,110 @@
+"""Several processes on one campaign database: writers queue, and a killed writer loses
+only its own unfinished call.
+
+The other processes run ``_worker.py`` (see there); they start in about a second each.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from nfpopt.store import ExperimentStatus, Result, Store
+
+WORKER = Path(__file__).with_name("_worker.py")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RECIPE = {"sinter_temperature_c": 650.0, "carbon_wt_pct": 5}
+
+
+def _spawn(url: str, first_id: int, count: int, workdir: Path, mode: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [
+        sys.executable,
+        str(WORKER),
+        url,
+        "nfp",
+        str(first_id),
+        str(count),
+        str(workdir),
+        "--mode",
+        mode,
+    ]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _wait_for(
+    paths: list[Path], workers: list[subprocess.Popen[str]], timeout_s: float = 60.0
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not all(path.exists() for path in paths):
+        for worker in workers:
+            if worker.poll() is not None:
+                pytest.fail(
+                    f"worker exited early ({worker.returncode}):\n{worker.communicate()[0]}"
+                )
+        if time.monotonic() > deadline:
+            pytest.fail(f"workers did not reach {paths} within {timeout_s} s")
+        time.sleep(0.01)
+
+
+def test_two_processes_recording_at_once_both_land(db_url: str, tmp_path: Path) -> None:
+    per_worker = 12
+    with Store(db_url) as store:
+        store.create_campaign("nfp", "")
+        ids = store.add_experiments("nfp", [RECIPE] * (2 * per_worker))
+    firsts = [ids[0], ids[per_worker]]
+    workers = [_spawn(db_url, first, per_worker, tmp_path, "one-by-one") for first in firsts]
+    try:
+        _wait_for([tmp_path / f"ready-{first}" for first in firsts], workers)
+        (tmp_path / "go").touch()
+        outputs = [worker.communicate(timeout=120)[0] for worker in workers]
+    finally:
+        for worker in workers:
+            worker.kill()
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    with Store(db_url) as store:
+        records = store.experiments("nfp")
+    assert all(record.status == ExperimentStatus.MEASURED for record in records)
+    assert {record.recorded_by for record in records} == {f"worker-{first}" for first in firsts}
+    assert all(r.outcomes["internal_resistance_ohm"] == r.experiment_id / 7 for r in records)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_writer_killed_mid_record_leaves_all_or_nothing(db_url: str, tmp_path: Path) -> None:
+    count = 3000
+    with Store(db_url) as store:
+        store.create_campaign("nfp", "")
+        ids = store.add_experiments("nfp", [RECIPE] * count)
+    worker = _spawn(db_url, ids[0], count, tmp_path, "one-big-call")
+    try:
+        _wait_for([tmp_path / "writing"], [worker])
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        worker.kill()
+    assert worker.returncode == -signal.SIGKILL
+
+    path = str(make_url(db_url).database)
+    # The worker's tiny page cache spilled uncommitted pages: the WAL holds a partial write.
+    assert Path(f"{path}-wal").stat().st_size > 0
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with Store(db_url) as store:
+        statuses = {record.status for record in store.experiments("nfp")}
+        assert statuses in ({ExperimentStatus.PROPOSED}, {ExperimentStatus.MEASURED})
+        results = [Result(i, {"internal_resistance_ohm": 1.0}) for i in ids]
+        store.record("nfp", results, amend=True)  # the database takes writes again
+        assert len(store.experiments("nfp", "measured")) == count
