@@ -1,0 +1,251 @@
+"""The campaign: a definition plus every experiment so far, kept in the store.
+
+:class:`Campaign` owns the state; proposal strategies are pure functions of it. Each method
+that writes is one store transaction, so a crash or a bad file never loses or half-writes a
+result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nfpopt.definition import CampaignDefinition, parse_definition
+from nfpopt.exceptions import InputDataError
+from nfpopt.results import ParsedResult, parse_results
+from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
+
+PENDING = ("proposed", "running")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What ``import`` did: the new experiment ids, the rows skipped and the columns ignored."""
+
+    experiment_ids: list[int]
+    skipped_rows: list[str]
+    ignored_columns: list[str]
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    """What a scientist asks after each batch: counts, the best so far, the Pareto set."""
+
+    counts: dict[str, int]
+    best: dict[str, dict[str, object]]
+    pareto: pd.DataFrame
+    experiments: pd.DataFrame
+
+
+class Campaign:
+    """A campaign stored in ``store``: its definition and its experiments."""
+
+    def __init__(self, store: Store, definition: CampaignDefinition, record: CampaignRecord) -> None:
+        self.store = store
+        self.definition = definition
+        self.record_ = record
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def create(cls, store: Store, definition: CampaignDefinition) -> Campaign:
+        """Store a new campaign from its validated definition."""
+        record = store.create_campaign(definition.name, definition.self_contained_text())
+        return cls(store, definition, record)
+
+    @classmethod
+    def open(cls, store: Store, name: str | None = None) -> Campaign:
+        """Open a stored campaign (``name=None``: the only one in the store)."""
+        record = store.get_campaign(name)
+        definition = parse_definition(record.definition, source=f"campaign '{record.name}'")
+        return cls(store, definition, record)
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    # -- reading ---------------------------------------------------------------------------
+    def experiments(self, status: str | tuple[str, ...] | None = None) -> list[ExperimentRecord]:
+        """Experiments of this campaign, optionally only those with ``status``."""
+        return self.store.experiments(self.name, status=status)
+
+    def table(self) -> pd.DataFrame:
+        """One row per experiment: id, batch, status, parameters, outcomes, notes.
+
+        Boolean outcomes (stored as 1/0) come back as True/False (missing stays missing).
+        """
+        table = self.store.to_frame(self.name)
+        for spec in self.definition.outcomes:
+            if spec.kind == "boolean" and spec.name in table:
+                table[spec.name] = table[spec.name].map(lambda v: None if pd.isna(v) else bool(v)).astype(object)
+        return table
+
+    # -- writing ---------------------------------------------------------------------------
+    def import_experiments(
+        self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None
+    ) -> ImportReport:
+        """Add prior experiments (e.g. the paper's cells) with their recipes and outcomes.
+
+        Columns that are neither parameters, outcomes, ``failure_reason`` nor ``notes`` are
+        ignored (and listed). Rows are skipped (and listed) when they hold no recipe at all, or
+        were made under other fixed conditions than this campaign's (e.g. another test
+        temperature). Every other row must give every free parameter; it is validated like a
+        results file, may lie outside the campaign's bounds, and lands as ``measured`` or
+        ``failed``. All rows land in one transaction, or none.
+        """
+        space = self.definition.space
+        table = table.reset_index(drop=True).copy()
+        label_column = next((c for c in ("cell", "name", "label") if c in table), None)
+        skipped: list[str] = []
+        keep_rows = []
+        for position, (_, row) in enumerate(table.iterrows(), start=1):
+            label = f"row {position}" + (f" ({label_column} {row[label_column]})" if label_column else "")
+            if all(pd.isna(row.get(p.name)) for p in space.free):
+                skipped.append(f"{label}: no recipe")
+                continue
+            other = [p.name for p in space.parameters if p.kind == "fixed" and p.name in table
+                     and not pd.isna(row[p.name]) and p.check(row[p.name]) is not None]
+            if other:
+                skipped.append(f"{label}: made under other fixed conditions ({', '.join(other)})")
+                continue
+            keep_rows.append(position - 1)
+        table = table.iloc[keep_rows].reset_index(drop=True)
+        for parameter in space.parameters:
+            if parameter.kind == "fixed":
+                table[parameter.name] = parameter.value  # type: ignore[union-attr]
+        missing = [n for n in space.names if n not in table]
+        if missing:
+            raise InputDataError(f"{source}: missing parameter column(s) {missing}")
+        used = [*space.names, *[n for n in space.derived_names if n in table],
+                *[c for c in table.columns if c in self.definition.outcome_names],
+                *[c for c in ("failure_reason", "notes") if c in table]]
+        ignored = [c for c in table.columns if c not in used and c != label_column]
+        numbered = table[used].copy()
+        numbered.insert(0, "experiment_id", range(1, len(table) + 1))
+        parsed = (parse_results(numbered, self.definition, source=source, require_objectives=False)
+                  if len(table) else [])
+        recipes, notes = [], []
+        for index, result in enumerate(parsed):
+            if result.parameters_made is None:
+                raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
+            recipes.append(space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
+            origin = f"imported from {source}" + (
+                f", {label_column} {table[label_column].iloc[index]}" if label_column else "")
+            notes.append(f"{origin}; {result.notes}" if result.notes else origin)
+        ids = self.store.add_experiments(
+            self.name, [_plain(r) for r in recipes],
+            status=["failed" if r.failure_reason else "measured" for r in parsed],
+            source="imported", outcomes=[_numeric(r.outcomes) for r in parsed],
+            failure_reasons=[r.failure_reason for r in parsed], notes=notes, recorded_by=recorded_by,
+        ) if parsed else []
+        return ImportReport(ids, skipped, ignored)
+
+    def add_proposals(self, recipes: pd.DataFrame, predictions: list[dict[str, object]] | None = None) -> pd.DataFrame:
+        """Store a proposed batch; returns it with ``experiment_id`` and ``batch`` first."""
+        rows = [_plain(r) for r in recipes.to_dict(orient="records")]
+        ids = self.store.add_experiments(self.name, rows, status="proposed", source="proposed",
+                                         predictions=predictions)
+        batch = self.store.experiment(ids[0]).batch
+        out = recipes.reset_index(drop=True).copy()
+        out.insert(0, "batch", batch)
+        out.insert(0, "experiment_id", ids)
+        return out
+
+    def record_results(
+        self, table: pd.DataFrame, *, source: str, amend: bool = False, recorded_by: str | None = None
+    ) -> list[ExperimentRecord]:
+        """Validate a results table and record it in one transaction (all rows or none)."""
+        known = {e.experiment_id: str(e.status) for e in self.experiments()}
+        parsed = parse_results(table, self.definition, source=source, known_ids=known)
+        return self.store.record(self.name, [_result(p) for p in parsed], amend=amend, recorded_by=recorded_by)
+
+    def start(self, ids: list[int]) -> None:
+        """Mark proposed experiments as running (fabrication started)."""
+        self._own(ids)
+        self.store.start(ids)
+
+    def abandon(self, ids: list[int], reason: str) -> None:
+        """Give up proposed or running experiments; they stay in the history."""
+        self._own(ids)
+        self.store.abandon(ids, reason)
+
+    def _own(self, ids: list[int]) -> None:
+        mine = {e.experiment_id for e in self.experiments()}
+        foreign = [i for i in ids if i not in mine]
+        if foreign:
+            raise InputDataError(f"experiment id(s) {foreign} are not in campaign '{self.name}'")
+
+    # -- summaries -------------------------------------------------------------------------
+    def status(self) -> CampaignStatus:
+        """Counts per status, the best feasible value of each objective and the Pareto set."""
+        table = self.table()
+        counts = {s: int((table["status"] == s).sum()) if len(table) else 0
+                  for s in ("proposed", "running", "measured", "failed", "abandoned")}
+        good = self.successful(table)
+        best: dict[str, dict[str, object]] = {}
+        for objective in self.definition.objectives:
+            if objective.outcome not in good or good[objective.outcome].isna().all():
+                continue
+            utility = good[objective.outcome].map(objective.utility)
+            row = good.loc[utility.idxmax()]
+            best[objective.outcome] = {"experiment_id": int(row["experiment_id"]),
+                                       "value": float(row[objective.outcome])}
+        return CampaignStatus(counts, best, self.pareto_set(good), table)
+
+    def successful(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Measured experiments that are feasible and meet every outcome constraint."""
+        if not len(table):
+            return table
+        good = table[table["status"] == "measured"].copy()
+        if self.definition.feasibility and self.definition.feasibility in good:
+            good = good[good[self.definition.feasibility].fillna(False).astype(bool)]
+        for limit in self.definition.outcome_constraints:
+            if limit.outcome in good:
+                good = good[good[limit.outcome].map(lambda v, lim=limit: lim.satisfied(_float(v)))]
+        objectives = [o.outcome for o in self.definition.objectives if o.outcome in good]
+        return good.dropna(subset=objectives) if objectives else good
+
+    def pareto_set(self, good: pd.DataFrame) -> pd.DataFrame:
+        """The non-dominated successful experiments over all objectives."""
+        names = [o.outcome for o in self.definition.objectives]
+        if not len(good) or not all(n in good for n in names):
+            return good.iloc[0:0]
+        utility = np.column_stack([good[o.outcome].map(o.utility).to_numpy(float)
+                                   for o in self.definition.objectives])
+        return good[non_dominated(utility)]
+
+
+def non_dominated(utility: np.ndarray) -> np.ndarray:
+    """Mask of rows not dominated by any other (all columns maximised).
+
+    Plain numpy on purpose: ``status`` should not import torch just to compare a few rows.
+    """
+    n = len(utility)
+    mask = np.ones(n, dtype=bool)
+    for i in range(n):
+        dominates_i = np.all(utility >= utility[i], axis=1) & np.any(utility > utility[i], axis=1)
+        mask[i] = not dominates_i.any()
+    return mask
+
+
+def _numeric(outcomes: dict[str, float | bool]) -> dict[str, float]:
+    """Outcomes as the store keeps them: numbers, a boolean as 1.0 / 0.0."""
+    return {k: float(v) for k, v in outcomes.items()}
+
+
+def _result(parsed: ParsedResult) -> Result:
+    return Result(parsed.experiment_id, _numeric(parsed.outcomes), parameters_made=parsed.parameters_made,
+                  failure_reason=parsed.failure_reason, notes=parsed.notes)
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+
+
+def _float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan

@@ -1,0 +1,338 @@
+"""Campaign definitions: a TOML file, validated on load.
+
+Every message names the key, shows the value and says the fix. (Hand-written rather than
+pydantic: pydantic's messages name the key and value but not the chemistry-specific fix.)
+See ``campaigns/nfp_rate.toml`` for a complete, commented example.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nfpopt.exceptions import CampaignDefinitionError
+from nfpopt.objectives import Objective, OutcomeConstraint, OutcomeSpec
+from nfpopt.space import (
+    CategoricalParameter,
+    Constraint,
+    ContinuousParameter,
+    FixedParameter,
+    IntegerParameter,
+    LinearConstraint,
+    MixtureConstraint,
+    OnsetConstraint,
+    Parameter,
+    SearchSpace,
+)
+
+#: Proposal strategies available now; the Bayesian recommender and the Optuna samplers arrive
+#: with the recommender issue.
+STRATEGIES = ("random", "sobol")
+_TOP_LEVEL = {"campaign", "parameters", "constraints", "objectives", "outcome_constraints",
+              "outcomes", "feasibility", "candidates"}
+_POOL_LINE = re.compile(r"^\s*candidate_pool\s*=.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CampaignDefinition:
+    """Everything a campaign fixes up front: space, outcomes, objectives and how to propose."""
+
+    name: str
+    space: SearchSpace
+    outcomes: tuple[OutcomeSpec, ...]
+    objectives: tuple[Objective, ...]
+    outcome_constraints: tuple[OutcomeConstraint, ...] = ()
+    feasibility: str | None = None
+    batch_size: int = 4
+    seed: int = 0
+    strategy: str = "sobol"
+    initial_design_size: int = 5
+    description: str = ""
+    candidate_pool: pd.DataFrame | None = field(default=None, compare=False)
+    source_text: str = field(default="", compare=False, repr=False)
+
+    def outcome(self, name: str) -> OutcomeSpec:
+        """The declared outcome called ``name``."""
+        for spec in self.outcomes:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def outcome_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.outcomes)
+
+    def self_contained_text(self) -> str:
+        """The TOML source with a file candidate pool written inline as ``[[candidates]]``.
+
+        The database keeps this text, so a campaign shared between stations does not depend
+        on a CSV beside the file it was created from.
+        """
+        if self.candidate_pool is None or not _POOL_LINE.search(self.source_text):
+            return self.source_text
+        lines = [_POOL_LINE.sub("", self.source_text).rstrip(), "", "# candidate pool, inlined at init"]
+        for row in self.candidate_pool[list(self.space.names)].to_dict(orient="records"):
+            lines.append("[[candidates]]")
+            lines += [f"{name} = {_toml_value(value)}" for name, value in row.items()]
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    number = float(value)  # type: ignore[arg-type]
+    return repr(int(number)) if number.is_integer() and not isinstance(value, float) else repr(number)
+
+
+class _Reader:
+    """Reads one table of the TOML document, naming the key path in every error."""
+
+    def __init__(self, table: Mapping[str, Any], path: str, source: str) -> None:
+        self.table, self.path, self.source = table, path, source
+
+    def fail(self, key: str, value: object, fix: str) -> CampaignDefinitionError:
+        where = f"{self.path}.{key}" if self.path else key
+        return CampaignDefinitionError(f"{self.source}: key '{where}' = {value!r}: {fix}")
+
+    def require(self, key: str) -> Any:
+        if key not in self.table:
+            where = f"{self.path}.{key}" if self.path else key
+            return _raise(CampaignDefinitionError(f"{self.source}: missing key '{where}'; add it"))
+        return self.table[key]
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.table.get(key, default) if default is not None else self.require(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, value, "write a non-empty string")
+        return value.strip()
+
+    def number(self, key: str, default: float | None = None) -> float:
+        value = self.table.get(key, default) if default is not None or key in self.table else self.require(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise self.fail(key, value, "write a finite number")
+        return float(value)
+
+    def optional_number(self, key: str) -> float | None:
+        return self.number(key) if key in self.table else None
+
+    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(key, value, f"write a whole number >= {minimum}")
+        return value
+
+    def no_extra(self, allowed: set[str]) -> None:
+        for key, value in self.table.items():
+            if key not in allowed:
+                raise self.fail(key, value, f"unknown key; allowed here: {sorted(allowed)}")
+
+
+def _raise(error: Exception) -> Any:
+    raise error
+
+
+def _parameter(reader: _Reader) -> Parameter:
+    kind = reader.text("type")
+    name = reader.text("name")
+    unit = reader.table.get("unit", "")
+    if kind in ("continuous", "integer"):
+        reader.no_extra({"name", "type", "bounds", "unit", "description"})
+        bounds = reader.require("bounds")
+        if (not isinstance(bounds, list) or len(bounds) != 2
+                or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)):
+            raise reader.fail("bounds", bounds, "write two numbers, e.g. bounds = [500, 560]")
+        lower, upper = bounds
+        if not lower < upper:
+            raise reader.fail("bounds", bounds, f"lower must be below upper; write bounds = [{upper}, {lower}]")
+        if kind == "integer":
+            if lower != int(lower) or upper != int(upper):
+                raise reader.fail("bounds", bounds, "an integer parameter needs whole-number bounds")
+            return IntegerParameter(name, int(lower), int(upper), unit)
+        return ContinuousParameter(name, float(lower), float(upper), unit)
+    if kind == "categorical":
+        reader.no_extra({"name", "type", "values", "unit", "description"})
+        values = reader.require("values")
+        if (not isinstance(values, list) or len(values) < 2
+                or not all(isinstance(v, str) for v in values) or len(set(values)) != len(values)):
+            raise reader.fail("values", values, 'write at least two distinct strings, e.g. values = ["none", "both"]')
+        return CategoricalParameter(name, tuple(values), unit)
+    if kind == "fixed":
+        reader.no_extra({"name", "type", "value", "unit", "description"})
+        value = reader.require("value")
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise reader.fail("value", value, "write a number or a string")
+        return FixedParameter(name, float(value) if not isinstance(value, str) else value, unit)
+    raise reader.fail("type", kind, "use one of 'continuous', 'integer', 'categorical', 'fixed'")
+
+
+def _constraint(reader: _Reader, names: set[str]) -> Constraint:
+    kind = reader.text("type")
+
+    def known(key: str, name: object) -> str:
+        if name not in names:
+            raise reader.fail(key, name, f"not a parameter of this campaign; use one of {sorted(names)}")
+        return str(name)
+
+    if kind == "mixture":
+        reader.no_extra({"type", "components", "total", "remainder", "min_remainder"})
+        components = reader.require("components")
+        if not isinstance(components, list) or not components:
+            raise reader.fail("components", components, 'list the parameters, e.g. ["ab_wt_pct", "alumina_wt_pct"]')
+        remainder = reader.table.get("remainder")
+        if remainder is not None and (not isinstance(remainder, str) or remainder in names):
+            raise reader.fail("remainder", remainder, "name a derived column that is not a parameter")
+        return MixtureConstraint(
+            tuple(known("components", c) for c in components), reader.number("total", 100.0),
+            remainder, reader.number("min_remainder", 0.0),
+        )
+    if kind == "linear":
+        reader.no_extra({"type", "coefficients", "lower", "upper"})
+        coefficients = reader.require("coefficients")
+        if not isinstance(coefficients, dict) or not coefficients:
+            raise reader.fail("coefficients", coefficients, "write a table, e.g. { ab_wt_pct = 1.0 }")
+        lower, upper = reader.optional_number("lower"), reader.optional_number("upper")
+        if lower is None and upper is None:
+            raise reader.fail("lower", None, "give lower, upper or both")
+        return LinearConstraint(
+            tuple((known("coefficients", n), float(c)) for n, c in coefficients.items()),
+            -math.inf if lower is None else lower, math.inf if upper is None else upper,
+        )
+    if kind == "above_crystallisation_onset":
+        reader.no_extra({"type", "temperature", "ssa", "margin_c"})
+        return OnsetConstraint(
+            known("temperature", reader.text("temperature")), known("ssa", reader.text("ssa")),
+            reader.number("margin_c", 0.0),
+        )
+    raise reader.fail("type", kind, "use one of 'mixture', 'linear', 'above_crystallisation_onset'")
+
+
+def _outcome(reader: _Reader) -> OutcomeSpec:
+    reader.no_extra({"name", "unit", "lower", "upper", "kind", "description"})
+    kind = reader.table.get("kind", "number")
+    if kind not in ("number", "boolean"):
+        raise reader.fail("kind", kind, "use 'number' or 'boolean'")
+    spec = OutcomeSpec(
+        reader.text("name"), str(reader.table.get("unit", "")),
+        reader.number("lower", -math.inf) if "lower" in reader.table else -math.inf,
+        reader.number("upper", math.inf) if "upper" in reader.table else math.inf,
+        kind, str(reader.table.get("description", "")),
+    )
+    if spec.lower >= spec.upper:
+        raise reader.fail("lower", spec.lower, f"must be below upper ({spec.upper:g})")
+    return spec
+
+
+def _objective(reader: _Reader, outcomes: set[str]) -> Objective:
+    reader.no_extra({"outcome", "direction", "threshold", "target"})
+    outcome = reader.text("outcome")
+    if outcome not in outcomes:
+        raise reader.fail("outcome", outcome, f"declare it under [[outcomes]] first; declared: {sorted(outcomes)}")
+    direction = reader.text("direction")
+    if direction not in ("minimise", "maximise", "target"):
+        raise reader.fail("direction", direction, "use 'minimise', 'maximise' or 'target'")
+    target = reader.optional_number("target")
+    if direction == "target" and target is None:
+        raise reader.fail("target", None, "a 'target' objective needs target = <value>")
+    return Objective(outcome, direction, reader.optional_number("threshold"), target)  # type: ignore[arg-type]
+
+
+def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | None = None) -> CampaignDefinition:
+    """Parse and validate a campaign definition from TOML text."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignDefinitionError(f"{source}: not valid TOML ({exc}); fix the syntax") from exc
+    root = _Reader(document, "", source)
+    root.no_extra(_TOP_LEVEL)
+    campaign = _Reader(root.require("campaign"), "campaign", source)
+    campaign.no_extra({"name", "description", "batch_size", "seed", "strategy", "candidate_pool",
+                       "initial_design_size"})
+
+    parameters = [_parameter(_Reader(t, f"parameters[{i}]", source))
+                  for i, t in enumerate(root.require("parameters"))]
+    names = [p.name for p in parameters]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise root.fail("parameters", duplicates, "each parameter name must appear once")
+    constraints = [_constraint(_Reader(t, f"constraints[{i}]", source), set(names))
+                   for i, t in enumerate(document.get("constraints", []))]
+    outcomes = [_outcome(_Reader(t, f"outcomes[{i}]", source)) for i, t in enumerate(root.require("outcomes"))]
+    outcome_names = {o.name for o in outcomes}
+    objectives = [_objective(_Reader(t, f"objectives[{i}]", source), outcome_names)
+                  for i, t in enumerate(root.require("objectives"))]
+    if not objectives:
+        raise root.fail("objectives", [], "declare at least one [[objectives]]")
+    limits = []
+    for i, table in enumerate(document.get("outcome_constraints", [])):
+        reader = _Reader(table, f"outcome_constraints[{i}]", source)
+        reader.no_extra({"outcome", "lower", "upper"})
+        outcome = reader.text("outcome")
+        if outcome not in outcome_names:
+            raise reader.fail("outcome", outcome, f"declare it under [[outcomes]]; declared: {sorted(outcome_names)}")
+        lower, upper = reader.optional_number("lower"), reader.optional_number("upper")
+        if lower is None and upper is None:
+            raise reader.fail("lower", None, "give lower, upper or both")
+        limits.append(OutcomeConstraint(outcome, -math.inf if lower is None else lower,
+                                        math.inf if upper is None else upper))
+    feasibility = None
+    if "feasibility" in document:
+        reader = _Reader(document["feasibility"], "feasibility", source)
+        reader.no_extra({"outcome"})
+        feasibility = reader.text("outcome")
+        if feasibility not in outcome_names or next(o for o in outcomes if o.name == feasibility).kind != "boolean":
+            raise reader.fail("outcome", feasibility, "declare it under [[outcomes]] with kind = 'boolean'")
+
+    strategy = campaign.text("strategy", "sobol")
+    if strategy not in STRATEGIES:
+        raise campaign.fail("strategy", strategy, f"use one of {list(STRATEGIES)}")
+    space = SearchSpace(tuple(parameters), tuple(constraints))
+    pool = None
+    if "candidate_pool" in campaign.table and "candidates" in document:
+        raise campaign.fail("candidate_pool", campaign.table["candidate_pool"],
+                            "give the pool either as a CSV file or as [[candidates]], not both")
+    if "candidate_pool" in campaign.table:
+        pool = _read_pool(campaign, space, base_dir or Path.cwd())
+    elif "candidates" in document:
+        inline = pd.DataFrame(document["candidates"])
+        problems = space.problems(inline, source=f"{source} [[candidates]]")
+        if problems:
+            raise CampaignDefinitionError("; ".join(problems[:5]))
+        pool = space.with_derived(inline[list(space.names)])
+    return CampaignDefinition(
+        name=campaign.text("name"), space=space, outcomes=tuple(outcomes), objectives=tuple(objectives),
+        outcome_constraints=tuple(limits), feasibility=feasibility,
+        batch_size=campaign.integer("batch_size", 4, minimum=1), seed=campaign.integer("seed", 0),
+        strategy=strategy, initial_design_size=campaign.integer("initial_design_size", 5, minimum=1),
+        description=str(campaign.table.get("description", "")), candidate_pool=pool, source_text=text,
+    )
+
+
+def _read_pool(campaign: _Reader, space: SearchSpace, base_dir: Path) -> pd.DataFrame:
+    path = Path(campaign.text("candidate_pool"))
+    path = path if path.is_absolute() else base_dir / path
+    try:
+        pool = pd.read_csv(path, skipinitialspace=True)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise campaign.fail("candidate_pool", str(path), f"cannot read the CSV ({exc})") from exc
+    problems = space.problems(pool, source=str(path))
+    if problems:
+        raise CampaignDefinitionError("; ".join(problems[:5]))
+    return space.with_derived(pool[list(space.names)])
+
+
+def load_definition(path: str | Path) -> CampaignDefinition:
+    """Read and validate a campaign definition file (``campaigns/*.toml``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CampaignDefinitionError(f"cannot read campaign file {path}: {exc}") from exc
+    return parse_definition(text, source=str(path), base_dir=path.parent)

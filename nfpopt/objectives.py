@@ -1,0 +1,82 @@
+"""Outcomes a campaign measures, the objectives it optimises and the limits it must respect."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["minimise", "maximise", "target"]
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """A measured outcome: its name (unit in the name), unit, physical range and kind."""
+
+    name: str
+    unit: str = ""
+    lower: float = -math.inf
+    upper: float = math.inf
+    kind: Literal["number", "boolean"] = "number"
+    description: str = ""
+
+    def check(self, value: float) -> str | None:
+        """``None`` if ``value`` is physically possible, else what is wrong."""
+        if self.kind == "boolean":
+            return None
+        if not math.isfinite(value):
+            return f"{value!r} is not a finite number"
+        if value < self.lower or value > self.upper:
+            return (
+                f"{value:g} {self.unit} is physically impossible; {self.name} must lie in "
+                f"[{self.lower:g}, {self.upper:g}] {self.unit}"
+            ).replace("  ", " ")
+        return None
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Optimise ``outcome``: minimise, maximise, or approach ``target``.
+
+    ``threshold`` is the worst value still of interest (the hypervolume reference point).
+    """
+
+    outcome: str
+    direction: Direction
+    threshold: float | None = None
+    target: float | None = None
+
+    def utility(self, value: float) -> float:
+        """The value as a quantity to maximise (minimise -> negate; target -> -|v - target|)."""
+        if self.direction == "maximise":
+            return value
+        if self.direction == "minimise":
+            return -value
+        return -abs(value - float(self.target))  # the loader guarantees a target
+
+    def reference(self) -> float | None:
+        """The threshold in utility space (reference point for hypervolume)."""
+        if self.threshold is None:
+            return None
+        if self.direction == "target":
+            return -abs(self.threshold)  # threshold: the largest tolerated distance
+        return self.utility(self.threshold)
+
+
+@dataclass(frozen=True)
+class OutcomeConstraint:
+    """``lower <= outcome <= upper`` for a recipe to count (e.g. capacity_2c_mah_g >= 50)."""
+
+    outcome: str
+    lower: float = -math.inf
+    upper: float = math.inf
+
+    def satisfied(self, value: float) -> bool:
+        return math.isfinite(value) and self.lower <= value <= self.upper
+
+    def describe(self) -> str:
+        if math.isinf(self.upper):
+            return f"{self.outcome} >= {self.lower:g}"
+        if math.isinf(self.lower):
+            return f"{self.outcome} <= {self.upper:g}"
+        return f"{self.lower:g} <= {self.outcome} <= {self.upper:g}"

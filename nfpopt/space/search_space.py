@@ -1,0 +1,162 @@
+"""The search space: parameters plus the constraints every recipe must satisfy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from nfpopt.exceptions import InputDataError
+from nfpopt.space.constraints import Constraint, satisfied
+from nfpopt.space.parameters import (
+    CategoricalParameter,
+    ContinuousParameter,
+    FixedParameter,
+    IntegerParameter,
+    Parameter,
+)
+
+_MAX_SAMPLING_ROUNDS = 20
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """Where recipes may lie: each parameter's domain and every known constraint."""
+
+    parameters: tuple[Parameter, ...]
+    constraints: tuple[Constraint, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Parameter names in definition order."""
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def derived_names(self) -> tuple[str, ...]:
+        """Columns derived from the parameters (e.g. a mixture's remainder)."""
+        return tuple(c.remainder for c in self.constraints if getattr(c, "remainder", None))
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        raise KeyError(name)
+
+    @property
+    def free(self) -> tuple[Parameter, ...]:
+        """Parameters an optimiser may move (all but fixed ones)."""
+        return tuple(p for p in self.parameters if not isinstance(p, FixedParameter))
+
+    def with_derived(self, recipes: pd.DataFrame) -> pd.DataFrame:
+        """``recipes`` with the derived columns (mixture remainders) filled in."""
+        out = recipes.copy()
+        for constraint in self.constraints:
+            for name, values in constraint.derived(out).items():
+                out[name] = values
+        return out
+
+    def feasible(self, recipes: pd.DataFrame) -> np.ndarray:
+        """Boolean mask: recipes inside every parameter domain and every constraint."""
+        mask = np.ones(len(recipes), dtype=bool)
+        for parameter in self.parameters:
+            mask &= np.array([parameter.check(v) is None for v in recipes[parameter.name]], dtype=bool)
+        for constraint in self.constraints:
+            mask &= satisfied(constraint, recipes)
+        return mask
+
+    def problems(self, recipes: pd.DataFrame, *, source: str | None = None, row_offset: int = 1) -> list[str]:
+        """Every reason a recipe is not allowed, each naming the row and column."""
+        prefix = f"{source}: " if source else ""
+        found = []
+        missing = [n for n in self.names if n not in recipes]
+        if missing:
+            return [f"{prefix}missing parameter column(s) {missing}"]
+        for position, (_, row) in enumerate(recipes.iterrows()):
+            label = position + row_offset
+            for parameter in self.parameters:
+                message = parameter.check(row[parameter.name])
+                if message:
+                    found.append(f"{prefix}row {label}, column '{parameter.name}': {message}")
+            frame = row.to_frame().T
+            for constraint in self.constraints:
+                if not satisfied(constraint, frame)[0]:
+                    found.append(
+                        f"{prefix}row {label}, column '{constraint.parameters[0]}': violates "
+                        f"{constraint.describe()}"
+                    )
+        return found
+
+    def validate(self, recipes: pd.DataFrame, *, source: str | None = None) -> None:
+        """Raise :class:`InputDataError` listing every row that breaks the space."""
+        problems = self.problems(recipes, source=source)
+        if problems:
+            raise InputDataError("; ".join(problems[:10]) + (" ..." if len(problems) > 10 else ""))
+
+    def from_unit(self, unit: np.ndarray) -> pd.DataFrame:
+        """Map points of the unit hypercube (one column per free parameter) to recipes."""
+        columns = {}
+        free_iter = iter(range(unit.shape[1]))
+        for parameter in self.parameters:
+            if isinstance(parameter, FixedParameter):
+                columns[parameter.name] = parameter.from_unit(np.zeros(len(unit)))
+            else:
+                columns[parameter.name] = parameter.from_unit(unit[:, next(free_iter)])
+        return pd.DataFrame(columns)
+
+    def sample(self, n: int, *, seed: int | None = None, method: str = "sobol") -> pd.DataFrame:
+        """``n`` recipes satisfying every constraint: scrambled Sobol (space-filling) or uniform.
+
+        Candidates are drawn in rounds and filtered by the constraints, so a constraint that
+        rejects most of the box costs more rounds, not a biased design.
+
+        Raises:
+            InputDataError: the constraints leave (almost) no feasible recipe.
+        """
+        if n <= 0:
+            return pd.DataFrame(columns=list(self.names) + list(self.derived_names))
+        rng = np.random.default_rng(seed)
+        dims = max(1, len(self.free))
+        kept: list[pd.DataFrame] = []
+        have = 0
+        draw = max(64, 4 * n)
+        for _ in range(_MAX_SAMPLING_ROUNDS):
+            if method == "sobol":
+                sampler = qmc.Sobol(d=dims, scramble=True, seed=rng)
+                unit = sampler.random(1 << int(np.ceil(np.log2(draw))))
+            elif method == "random":
+                unit = rng.random((draw, dims))
+            else:
+                raise InputDataError(f"unknown sampling method {method!r}; use 'sobol' or 'random'")
+            candidates = self.from_unit(unit[:, : len(self.free)] if self.free else unit[:, :0])
+            candidates = candidates[self.feasible(candidates)]
+            kept.append(candidates)
+            have += len(candidates)
+            if have >= n:
+                break
+            draw = min(draw * 2, 1 << 16)
+        else:
+            raise InputDataError(
+                f"could not find {n} recipes satisfying the constraints "
+                f"({'; '.join(c.describe() for c in self.constraints)}); widen the bounds"
+            )
+        design = pd.concat(kept, ignore_index=True)
+        if method == "sobol":
+            # Keep the space-filling order of the first Sobol points; later rounds only top up.
+            design = design.iloc[:n]
+        else:
+            design = design.sample(n=n, random_state=int(rng.integers(2**31))).reset_index(drop=True)
+        return self.with_derived(design.reset_index(drop=True))
+
+
+def numeric_parameter_names(parameters: Sequence[Parameter]) -> list[str]:
+    """Names of continuous and integer parameters."""
+    return [p.name for p in parameters if isinstance(p, ContinuousParameter | IntegerParameter)]
+
+
+def categorical_parameter_names(parameters: Sequence[Parameter]) -> list[str]:
+    """Names of categorical parameters."""
+    return [p.name for p in parameters if isinstance(p, CategoricalParameter)]

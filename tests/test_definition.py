@@ -1,0 +1,93 @@
+"""Campaign definitions load, and every mistake is named with its key, value and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nfpopt.definition import load_definition, parse_definition
+from nfpopt.exceptions import CampaignDefinitionError
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = """
+[campaign]
+name = "t"
+[[parameters]]
+name = "temp_c"
+type = "continuous"
+bounds = [400, 600]
+[[parameters]]
+name = "ab_wt_pct"
+type = "continuous"
+bounds = [0, 10]
+[[outcomes]]
+name = "r_ohm"
+lower = 0
+[[objectives]]
+outcome = "r_ohm"
+direction = "minimise"
+"""
+
+
+def test_the_paper_campaign_loads() -> None:
+    definition = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
+    assert definition.name == "nfp_rate"
+    assert [o.outcome for o in definition.objectives] == ["internal_resistance_ohm", "capacity_2c_mah_g"]
+    assert definition.feasibility == "sintered"
+    assert definition.space.derived_names == ("nfp_wt_pct",)
+
+
+def test_the_generic_campaign_loads_with_its_candidate_pool() -> None:
+    definition = load_definition(ROOT / "campaigns" / "alloy_ageing.toml")
+    assert definition.candidate_pool is not None and len(definition.candidate_pool) == 24
+    assert (definition.candidate_pool["al_wt_pct"] >= 90).all()
+
+
+def test_space_filling_design_respects_every_constraint() -> None:
+    definition = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
+    design = definition.space.sample(32, seed=3)
+    assert len(design) == 32 and definition.space.feasible(design).all()
+    total = design["nfp_wt_pct"] + design["ab_wt_pct"] + design["alumina_wt_pct"]
+    assert np.allclose(total, 100.0)
+    pd_design = definition.space.sample(32, seed=3)
+    assert design.equals(pd_design)  # same seed, same design
+
+
+def _with(old: str, new: str) -> str:
+    assert old in MINIMAL
+    return MINIMAL.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        pytest.param(_with("bounds = [400, 600]", "bounds = [600, 400]"), "parameters[0].bounds", id="reversed_bounds"),
+        pytest.param(_with("bounds = [400, 600]", 'bounds = ["low", 600]'), "parameters[0].bounds", id="text_bounds"),
+        pytest.param(_with('type = "continuous"\nbounds = [400, 600]', 'type = "fuzzy"'), "parameters[0].type", id="unknown_type"),
+        pytest.param(_with('name = "ab_wt_pct"', 'name = "temp_c"'), "parameters", id="duplicate_parameter"),
+        pytest.param(_with('direction = "minimise"', 'direction = "lower"'), "objectives[0].direction", id="bad_direction"),
+        pytest.param(_with('outcome = "r_ohm"\ndirection', 'outcome = "r_mohm"\ndirection'), "objectives[0].outcome", id="undeclared_outcome"),
+        pytest.param(_with('direction = "minimise"', 'direction = "target"'), "objectives[0].target", id="target_without_value"),
+        pytest.param(_with('name = "t"', 'name = "t"\nbatch_size = 0'), "campaign.batch_size", id="zero_batch"),
+        pytest.param(_with('name = "t"', 'name = "t"\nstrategy = "magic"'), "campaign.strategy", id="unknown_strategy"),
+        pytest.param(_with('name = "t"', 'name = "t"\ncolour = "red"'), "campaign.colour", id="unknown_key"),
+        pytest.param(MINIMAL + '[[constraints]]\ntype = "mixture"\ncomponents = ["ab_wt_pct", "cu_wt_pct"]\n',
+                     "constraints[0].components", id="mixture_of_unknown_parameter"),
+        pytest.param(MINIMAL + '[feasibility]\noutcome = "r_ohm"\n', "feasibility.outcome", id="numeric_feasibility"),
+        pytest.param(MINIMAL + "[campaign\n", "not valid TOML", id="toml_syntax"),
+        pytest.param(MINIMAL.replace("[[objectives]]", "[[nonsense]]"), "nonsense", id="unknown_table"),
+    ],
+)
+def test_bad_definitions_name_the_key(text: str, fragment: str) -> None:
+    with pytest.raises(CampaignDefinitionError, match=None) as info:
+        parse_definition(text, source="bad.toml")
+    assert fragment in str(info.value) and "bad.toml" in str(info.value)
+
+
+def test_an_impossible_constraint_set_is_reported() -> None:
+    text = MINIMAL + '[[constraints]]\ntype = "linear"\ncoefficients = { ab_wt_pct = 1.0 }\nlower = 20\n'
+    definition = parse_definition(text)
+    with pytest.raises(CampaignDefinitionError.__mro__[1], match="widen the bounds"):
+        definition.space.sample(4, seed=0)
