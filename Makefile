@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/nfpopt replay
 	$(BIN)/nfpopt demo
 
 test: $(STAMP)

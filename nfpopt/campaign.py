@@ -83,9 +83,7 @@ class Campaign:
         return table
 
     # -- writing ---------------------------------------------------------------------------
-    def import_experiments(
-        self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None
-    ) -> ImportReport:
+    def import_experiments(self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None) -> ImportReport:
         """Add prior experiments (e.g. the paper's cells) with their recipes and outcomes.
 
         Columns that are neither parameters, outcomes, ``failure_reason`` nor ``notes`` are
@@ -105,8 +103,14 @@ class Campaign:
             if all(pd.isna(row.get(p.name)) for p in space.free):
                 skipped.append(f"{label}: no recipe")
                 continue
-            other = [p.name for p in space.parameters if p.kind == "fixed" and p.name in table
-                     and not pd.isna(row[p.name]) and p.check(row[p.name]) is not None]
+            other = [
+                p.name
+                for p in space.parameters
+                if p.kind == "fixed"
+                and p.name in table
+                and not pd.isna(row[p.name])
+                and p.check(row[p.name]) is not None
+            ]
             if other:
                 skipped.append(f"{label}: made under other fixed conditions ({', '.join(other)})")
                 continue
@@ -118,35 +122,45 @@ class Campaign:
         missing = [n for n in space.names if n not in table]
         if missing:
             raise InputDataError(f"{source}: missing parameter column(s) {missing}")
-        used = [*space.names, *[n for n in space.derived_names if n in table],
-                *[c for c in table.columns if c in self.definition.outcome_names],
-                *[c for c in ("failure_reason", "notes") if c in table]]
+        used = [
+            *space.names,
+            *[n for n in space.derived_names if n in table],
+            *[c for c in table.columns if c in self.definition.outcome_names],
+            *[c for c in ("failure_reason", "notes") if c in table],
+        ]
         ignored = [c for c in table.columns if c not in used and c != label_column]
         numbered = table[used].copy()
         numbered.insert(0, "experiment_id", range(1, len(table) + 1))
-        parsed = (parse_results(numbered, self.definition, source=source, require_objectives=False)
-                  if len(table) else [])
+        parsed = parse_results(numbered, self.definition, source=source, require_objectives=False) if len(table) else []
         recipes, notes = [], []
         for index, result in enumerate(parsed):
             if result.parameters_made is None:
                 raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
             recipes.append(space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
             origin = f"imported from {source}" + (
-                f", {label_column} {table[label_column].iloc[index]}" if label_column else "")
+                f", {label_column} {table[label_column].iloc[index]}" if label_column else ""
+            )
             notes.append(f"{origin}; {result.notes}" if result.notes else origin)
-        ids = self.store.add_experiments(
-            self.name, [_plain(r) for r in recipes],
-            status=["failed" if r.failure_reason else "measured" for r in parsed],
-            source="imported", outcomes=[_numeric(r.outcomes) for r in parsed],
-            failure_reasons=[r.failure_reason for r in parsed], notes=notes, recorded_by=recorded_by,
-        ) if parsed else []
+        ids = (
+            self.store.add_experiments(
+                self.name,
+                [_plain(r) for r in recipes],
+                status=["failed" if r.failure_reason else "measured" for r in parsed],
+                source="imported",
+                outcomes=[_numeric(r.outcomes) for r in parsed],
+                failure_reasons=[r.failure_reason for r in parsed],
+                notes=notes,
+                recorded_by=recorded_by,
+            )
+            if parsed
+            else []
+        )
         return ImportReport(ids, skipped, ignored)
 
     def add_proposals(self, recipes: pd.DataFrame, predictions: list[dict[str, object]] | None = None) -> pd.DataFrame:
         """Store a proposed batch; returns it with ``experiment_id`` and ``batch`` first."""
         rows = [_plain(r) for r in recipes.to_dict(orient="records")]
-        ids = self.store.add_experiments(self.name, rows, status="proposed", source="proposed",
-                                         predictions=predictions)
+        ids = self.store.add_experiments(self.name, rows, status="proposed", source="proposed", predictions=predictions)
         batch = self.store.experiment(ids[0]).batch
         out = recipes.reset_index(drop=True).copy()
         out.insert(0, "batch", batch)
@@ -181,8 +195,10 @@ class Campaign:
     def status(self) -> CampaignStatus:
         """Counts per status, the best feasible value of each objective and the Pareto set."""
         table = self.table()
-        counts = {s: int((table["status"] == s).sum()) if len(table) else 0
-                  for s in ("proposed", "running", "measured", "failed", "abandoned")}
+        counts = {
+            s: int((table["status"] == s).sum()) if len(table) else 0
+            for s in ("proposed", "running", "measured", "failed", "abandoned")
+        }
         good = self.successful(table)
         best: dict[str, dict[str, object]] = {}
         for objective in self.definition.objectives:
@@ -190,8 +206,10 @@ class Campaign:
                 continue
             utility = good[objective.outcome].map(objective.utility)
             row = good.loc[utility.idxmax()]
-            best[objective.outcome] = {"experiment_id": int(row["experiment_id"]),
-                                       "value": float(row[objective.outcome])}
+            best[objective.outcome] = {
+                "experiment_id": int(row["experiment_id"]),
+                "value": float(row[objective.outcome]),
+            }
         return CampaignStatus(counts, best, self.pareto_set(good), table)
 
     def successful(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -212,8 +230,7 @@ class Campaign:
         names = [o.outcome for o in self.definition.objectives]
         if not len(good) or not all(n in good for n in names):
             return good.iloc[0:0]
-        utility = np.column_stack([good[o.outcome].map(o.utility).to_numpy(float)
-                                   for o in self.definition.objectives])
+        utility = np.column_stack([good[o.outcome].map(o.utility).to_numpy(float) for o in self.definition.objectives])
         return good[non_dominated(utility)]
 
 
@@ -236,8 +253,13 @@ def _numeric(outcomes: dict[str, float | bool]) -> dict[str, float]:
 
 
 def _result(parsed: ParsedResult) -> Result:
-    return Result(parsed.experiment_id, _numeric(parsed.outcomes), parameters_made=parsed.parameters_made,
-                  failure_reason=parsed.failure_reason, notes=parsed.notes)
+    return Result(
+        parsed.experiment_id,
+        _numeric(parsed.outcomes),
+        parameters_made=parsed.parameters_made,
+        failure_reason=parsed.failure_reason,
+        notes=parsed.notes,
+    )
 
 
 def _plain(row: dict[str, object]) -> dict[str, object]:

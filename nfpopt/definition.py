@@ -36,8 +36,16 @@ from nfpopt.space import (
 #: Proposal strategies available now; the Bayesian recommender and the Optuna samplers arrive
 #: with the recommender issue.
 STRATEGIES = ("random", "sobol")
-_TOP_LEVEL = {"campaign", "parameters", "constraints", "objectives", "outcome_constraints",
-              "outcomes", "feasibility", "candidates"}
+_TOP_LEVEL = {
+    "campaign",
+    "parameters",
+    "constraints",
+    "objectives",
+    "outcome_constraints",
+    "outcomes",
+    "feasibility",
+    "candidates",
+}
 _POOL_LINE = re.compile(r"^\s*candidate_pool\s*=.*$", re.MULTILINE)
 
 
@@ -146,8 +154,11 @@ def _parameter(reader: _Reader) -> Parameter:
     if kind in ("continuous", "integer"):
         reader.no_extra({"name", "type", "bounds", "unit", "description"})
         bounds = reader.require("bounds")
-        if (not isinstance(bounds, list) or len(bounds) != 2
-                or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)):
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 2
+            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        ):
             raise reader.fail("bounds", bounds, "write two numbers, e.g. bounds = [500, 560]")
         lower, upper = bounds
         if not lower < upper:
@@ -160,8 +171,12 @@ def _parameter(reader: _Reader) -> Parameter:
     if kind == "categorical":
         reader.no_extra({"name", "type", "values", "unit", "description"})
         values = reader.require("values")
-        if (not isinstance(values, list) or len(values) < 2
-                or not all(isinstance(v, str) for v in values) or len(set(values)) != len(values)):
+        if (
+            not isinstance(values, list)
+            or len(values) < 2
+            or not all(isinstance(v, str) for v in values)
+            or len(set(values)) != len(values)
+        ):
             raise reader.fail("values", values, 'write at least two distinct strings, e.g. values = ["none", "both"]')
         return CategoricalParameter(name, tuple(values), unit)
     if kind == "fixed":
@@ -190,8 +205,10 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
         if remainder is not None and (not isinstance(remainder, str) or remainder in names):
             raise reader.fail("remainder", remainder, "name a derived column that is not a parameter")
         return MixtureConstraint(
-            tuple(known("components", c) for c in components), reader.number("total", 100.0),
-            remainder, reader.number("min_remainder", 0.0),
+            tuple(known("components", c) for c in components),
+            reader.number("total", 100.0),
+            remainder,
+            reader.number("min_remainder", 0.0),
         )
     if kind == "linear":
         reader.no_extra({"type", "coefficients", "lower", "upper"})
@@ -203,12 +220,14 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
             raise reader.fail("lower", None, "give lower, upper or both")
         return LinearConstraint(
             tuple((known("coefficients", n), float(c)) for n, c in coefficients.items()),
-            -math.inf if lower is None else lower, math.inf if upper is None else upper,
+            -math.inf if lower is None else lower,
+            math.inf if upper is None else upper,
         )
     if kind == "above_crystallisation_onset":
         reader.no_extra({"type", "temperature", "ssa", "margin_c"})
         return OnsetConstraint(
-            known("temperature", reader.text("temperature")), known("ssa", reader.text("ssa")),
+            known("temperature", reader.text("temperature")),
+            known("ssa", reader.text("ssa")),
             reader.number("margin_c", 0.0),
         )
     raise reader.fail("type", kind, "use one of 'mixture', 'linear', 'above_crystallisation_onset'")
@@ -220,10 +239,12 @@ def _outcome(reader: _Reader) -> OutcomeSpec:
     if kind not in ("number", "boolean"):
         raise reader.fail("kind", kind, "use 'number' or 'boolean'")
     spec = OutcomeSpec(
-        reader.text("name"), str(reader.table.get("unit", "")),
+        reader.text("name"),
+        str(reader.table.get("unit", "")),
         reader.number("lower", -math.inf) if "lower" in reader.table else -math.inf,
         reader.number("upper", math.inf) if "upper" in reader.table else math.inf,
-        kind, str(reader.table.get("description", "")),
+        kind,
+        str(reader.table.get("description", "")),
     )
     if spec.lower >= spec.upper:
         raise reader.fail("lower", spec.lower, f"must be below upper ({spec.upper:g})")
@@ -253,21 +274,25 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
     root = _Reader(document, "", source)
     root.no_extra(_TOP_LEVEL)
     campaign = _Reader(root.require("campaign"), "campaign", source)
-    campaign.no_extra({"name", "description", "batch_size", "seed", "strategy", "candidate_pool",
-                       "initial_design_size"})
+    campaign.no_extra(
+        {"name", "description", "batch_size", "seed", "strategy", "candidate_pool", "initial_design_size"}
+    )
 
-    parameters = [_parameter(_Reader(t, f"parameters[{i}]", source))
-                  for i, t in enumerate(root.require("parameters"))]
+    parameters = [_parameter(_Reader(t, f"parameters[{i}]", source)) for i, t in enumerate(root.require("parameters"))]
     names = [p.name for p in parameters]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise root.fail("parameters", duplicates, "each parameter name must appear once")
-    constraints = [_constraint(_Reader(t, f"constraints[{i}]", source), set(names))
-                   for i, t in enumerate(document.get("constraints", []))]
+    constraints = [
+        _constraint(_Reader(t, f"constraints[{i}]", source), set(names))
+        for i, t in enumerate(document.get("constraints", []))
+    ]
     outcomes = [_outcome(_Reader(t, f"outcomes[{i}]", source)) for i, t in enumerate(root.require("outcomes"))]
     outcome_names = {o.name for o in outcomes}
-    objectives = [_objective(_Reader(t, f"objectives[{i}]", source), outcome_names)
-                  for i, t in enumerate(root.require("objectives"))]
+    objectives = [
+        _objective(_Reader(t, f"objectives[{i}]", source), outcome_names)
+        for i, t in enumerate(root.require("objectives"))
+    ]
     if not objectives:
         raise root.fail("objectives", [], "declare at least one [[objectives]]")
     limits = []
@@ -280,8 +305,9 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         lower, upper = reader.optional_number("lower"), reader.optional_number("upper")
         if lower is None and upper is None:
             raise reader.fail("lower", None, "give lower, upper or both")
-        limits.append(OutcomeConstraint(outcome, -math.inf if lower is None else lower,
-                                        math.inf if upper is None else upper))
+        limits.append(
+            OutcomeConstraint(outcome, -math.inf if lower is None else lower, math.inf if upper is None else upper)
+        )
     feasibility = None
     if "feasibility" in document:
         reader = _Reader(document["feasibility"], "feasibility", source)
@@ -296,8 +322,11 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
     space = SearchSpace(tuple(parameters), tuple(constraints))
     pool = None
     if "candidate_pool" in campaign.table and "candidates" in document:
-        raise campaign.fail("candidate_pool", campaign.table["candidate_pool"],
-                            "give the pool either as a CSV file or as [[candidates]], not both")
+        raise campaign.fail(
+            "candidate_pool",
+            campaign.table["candidate_pool"],
+            "give the pool either as a CSV file or as [[candidates]], not both",
+        )
     if "candidate_pool" in campaign.table:
         pool = _read_pool(campaign, space, base_dir or Path.cwd())
     elif "candidates" in document:
@@ -307,11 +336,19 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
             raise CampaignDefinitionError("; ".join(problems[:5]))
         pool = space.with_derived(inline[list(space.names)])
     return CampaignDefinition(
-        name=campaign.text("name"), space=space, outcomes=tuple(outcomes), objectives=tuple(objectives),
-        outcome_constraints=tuple(limits), feasibility=feasibility,
-        batch_size=campaign.integer("batch_size", 4, minimum=1), seed=campaign.integer("seed", 0),
-        strategy=strategy, initial_design_size=campaign.integer("initial_design_size", 5, minimum=1),
-        description=str(campaign.table.get("description", "")), candidate_pool=pool, source_text=text,
+        name=campaign.text("name"),
+        space=space,
+        outcomes=tuple(outcomes),
+        objectives=tuple(objectives),
+        outcome_constraints=tuple(limits),
+        feasibility=feasibility,
+        batch_size=campaign.integer("batch_size", 4, minimum=1),
+        seed=campaign.integer("seed", 0),
+        strategy=strategy,
+        initial_design_size=campaign.integer("initial_design_size", 5, minimum=1),
+        description=str(campaign.table.get("description", "")),
+        candidate_pool=pool,
+        source_text=text,
     )
 
 

@@ -49,8 +49,10 @@ def _unit_hint(column: str, known: list[str]) -> str:
         for name in known:
             other = _UNIT_SUFFIX.match(name)
             if other and other["stem"] == match["stem"] and other["unit"] != match["unit"]:
-                return (f"unit mismatch: this campaign records '{name}' (unit '{other['unit']}'), "
-                        f"not '{match['unit']}'; convert the values and rename the column")
+                return (
+                    f"unit mismatch: this campaign records '{name}' (unit '{other['unit']}'), "
+                    f"not '{match['unit']}'; convert the values and rename the column"
+                )
     return f"unknown column; expected experiment_id, outcomes {known}, parameters or {list(TEXT_COLUMNS)}"
 
 
@@ -109,8 +111,12 @@ def _text(value: object) -> str | None:
 
 
 def parse_results(
-    table: pd.DataFrame, definition: CampaignDefinition, *, source: str,
-    known_ids: Mapping[int, str] | None = None, require_objectives: bool = True,
+    table: pd.DataFrame,
+    definition: CampaignDefinition,
+    *,
+    source: str,
+    known_ids: Mapping[int, str] | None = None,
+    require_objectives: bool = True,
 ) -> list[ParsedResult]:
     """Validate a results table against the campaign and return one result per row.
 
@@ -131,7 +137,9 @@ def parse_results(
             raise InputDataError(f"{id_where}: {row[ID_COLUMN]!r} is not an experiment id (a whole number)")
         experiment_id = int(raw_id)
         if experiment_id in seen:
-            raise InputDataError(f"{id_where}: experiment {experiment_id} appears again (first on row {seen[experiment_id]})")
+            raise InputDataError(
+                f"{id_where}: experiment {experiment_id} appears again (first on row {seen[experiment_id]})"
+            )
         seen[experiment_id] = position
         if known_ids is not None and experiment_id not in known_ids:
             raise InputDataError(f"{id_where}: no experiment {experiment_id} in campaign '{definition.name}'")
@@ -165,8 +173,15 @@ def parse_results(
                         f"experiment; fill it in, or give a failure_reason"
                         + (f" or {definition.feasibility} = false" if definition.feasibility else "")
                     )
-        parsed.append(ParsedResult(experiment_id, outcomes, _parameters_made(row, table, definition, source, position),
-                                   failure, _text(row.get("notes"))))
+        parsed.append(
+            ParsedResult(
+                experiment_id,
+                outcomes,
+                _parameters_made(row, table, definition, source, position),
+                failure,
+                _text(row.get("notes")),
+            )
+        )
     if not parsed:
         raise InputDataError(f"{source}: no result rows")
     return parsed

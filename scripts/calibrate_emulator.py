@@ -25,21 +25,47 @@ from dataclasses import replace
 import numpy as np
 from scipy.optimize import least_squares
 
-from nfpopt.emulator import DEFAULT_PARAMETERS, emulate_truth, validate_recipes
-from nfpopt.emulator import crystallisation, sintering
+from nfpopt.emulator import DEFAULT_PARAMETERS, crystallisation, emulate_truth, sintering, validate_recipes
 from nfpopt.emulator.model import CAPACITY_COLUMNS, _limiting_current_ma_cm2
 from nfpopt.emulator.resistance import contact_area_index
 from nfpopt.emulator.sintering import rigid_volume_fraction
 from nfpopt.paper import TABLE1_CELLS, paper_cells
 
-RESISTANCE_FIELDS = ("anode_asr_ohm_cm2", "charge_transfer_asr_ohm_cm2", "roughening_area_gain",
-                     "ab_percolation_wt_pct", "interphase_asr_ohm_cm2_per_um")
-RATE_FIELDS = ("max_utilisation", "diffusion_time_h", "rate_exponent", "late_rise_factor",
-               "cathode_limiting_current_ma_cm2", "anode_limiting_current_ma_cm2",
-               "roughening_current_gain", "charge_transfer_activation_ev", "diffusion_activation_ev",
-               "roughened_diffusion_time_factor", "voltage_headroom_v", "plateau_exponent")
-RATE_BOUNDS = ((0.5, 1.0), (0.01, 5.0), (0.2, 3.0), (0.0, 5.0), (0.1, 20.0), (0.5, 500.0),
-               (1.0, 10.0), (0.05, 1.0), (0.05, 1.0), (1.0, 5.0), (0.6, 1.2), (1.0, 8.0))
+RESISTANCE_FIELDS = (
+    "anode_asr_ohm_cm2",
+    "charge_transfer_asr_ohm_cm2",
+    "roughening_area_gain",
+    "ab_percolation_wt_pct",
+    "interphase_asr_ohm_cm2_per_um",
+)
+RATE_FIELDS = (
+    "max_utilisation",
+    "diffusion_time_h",
+    "rate_exponent",
+    "late_rise_factor",
+    "cathode_limiting_current_ma_cm2",
+    "anode_limiting_current_ma_cm2",
+    "roughening_current_gain",
+    "charge_transfer_activation_ev",
+    "diffusion_activation_ev",
+    "roughened_diffusion_time_factor",
+    "voltage_headroom_v",
+    "plateau_exponent",
+)
+RATE_BOUNDS = (
+    (0.5, 1.0),
+    (0.01, 5.0),
+    (0.2, 3.0),
+    (0.0, 5.0),
+    (0.1, 20.0),
+    (0.5, 500.0),
+    (1.0, 10.0),
+    (0.05, 1.0),
+    (0.05, 1.0),
+    (1.0, 5.0),
+    (0.6, 1.2),
+    (1.0, 8.0),
+)  # V_h, p: physical limits
 
 
 def fit_sintering(cells, recipes, params):
@@ -49,10 +75,18 @@ def fit_sintering(cells, recipes, params):
     params = replace(params, rigid_percolation_fraction=round(float(phi_c), 3))
     ssa = recipes["glass_ssa_m2_g"].to_numpy()
     crystal = crystallisation.crystallised_fraction(
-        ssa, recipes["calcination_temp_c"], recipes["calcination_time_min"], params)
+        ssa, recipes["calcination_temp_c"], recipes["calcination_time_min"], params
+    )
     number = sintering.sintering_number(
-        ssa, recipes["ab_wt_pct"], recipes["alumina_wt_pct"], recipes["calcination_temp_c"],
-        recipes["calcination_time_min"], crystallisation.softening_point_c(ssa, params), crystal, params)
+        ssa,
+        recipes["ab_wt_pct"],
+        recipes["alumina_wt_pct"],
+        recipes["calcination_temp_c"],
+        recipes["calcination_time_min"],
+        crystallisation.softening_point_c(ssa, params),
+        crystal,
+        params,
+    )
     return replace(params, critical_sintering_number=float(np.round(number[sintered].min() / 3.0, 2)))
 
 
@@ -80,7 +114,8 @@ def fit_rate(cells, recipes, params):
         predicted = emulate_truth(recipes[rows], trial)[list(CAPACITY_COLUMNS)].to_numpy()
         sub = recipes[rows]
         crystal = crystallisation.crystallised_fraction(
-            sub["glass_ssa_m2_g"], sub["calcination_temp_c"], sub["calcination_time_min"], trial)
+            sub["glass_ssa_m2_g"], sub["calcination_temp_c"], sub["calcination_time_min"], trial
+        )
         contact = contact_area_index(sub["glass_ssa_m2_g"], sub["alumina_ssa_m2_g"], sub["alumina_wt_pct"], trial)
         limiting = _limiting_current_ma_cm2(sub, contact * crystal, trial)
         load = c_rates[None, :] * trial.areal_capacity_mah_cm2 / limiting[:, None]
@@ -119,8 +154,10 @@ def main() -> None:
     print("# fitted parameters (paste into nfpopt/emulator/parameters.py)")
     for field in ("rigid_percolation_fraction", "critical_sintering_number", *RESISTANCE_FIELDS, *RATE_FIELDS):
         print(f"{field} = {getattr(params, field):.4g}")
-    print(f"# resistance log-residual rms {np.sqrt(np.mean(res_fit.fun**2)):.3g}; "
-          f"capacity residual rms {np.sqrt(np.mean(rate_fit.fun**2)):.3g} mAh/g")
+    print(
+        f"# resistance log-residual rms {np.sqrt(np.mean(res_fit.fun**2)):.3g}; "
+        f"capacity residual rms {np.sqrt(np.mean(rate_fit.fun**2)):.3g} mAh/g"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,22 @@
-"""Shared fixtures: the paper's cells and their emulated outcomes."""
+"""Shared fixtures: the paper's cells, their emulated outcomes, and one fresh database per test
+on every backend.
+
+SQLite always runs, in ``tmp_path``. PostgreSQL runs when ``NFPOPT_TEST_POSTGRES_URL`` names
+a database the test role owns (``eval "$(bash .ci/postgres.sh)"`` sets one up); each test
+then gets its own schema, selected through the connection's ``search_path`` and dropped
+afterwards.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+
 import pandas as pd
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from nfpopt.emulator import emulate
 from nfpopt.paper import paper_cells
@@ -22,3 +35,36 @@ def replay(cells: pd.DataFrame) -> pd.DataFrame:
     outcomes = emulate(cofired.reset_index())
     outcomes.index = cofired.index
     return outcomes
+
+
+POSTGRES_ENV_VAR = "NFPOPT_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the backend under test."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: os.PathLike[str]) -> Iterator[str]:
+    """The URL of a fresh, empty database on ``backend``."""
+    if backend == "sqlite":
+        yield f"sqlite:///{os.path.join(tmp_path, 'campaign.db')}"
+        return
+    base = os.environ.get(POSTGRES_ENV_VAR, "").strip()
+    if not base:
+        pytest.skip(f'PostgreSQL: set {POSTGRES_ENV_VAR} (eval "$(bash .ci/postgres.sh)")')
+    schema = f"nfpopt_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()

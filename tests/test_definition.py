@@ -65,16 +65,29 @@ def _with(old: str, new: str) -> str:
     [
         pytest.param(_with("bounds = [400, 600]", "bounds = [600, 400]"), "parameters[0].bounds", id="reversed_bounds"),
         pytest.param(_with("bounds = [400, 600]", 'bounds = ["low", 600]'), "parameters[0].bounds", id="text_bounds"),
-        pytest.param(_with('type = "continuous"\nbounds = [400, 600]', 'type = "fuzzy"'), "parameters[0].type", id="unknown_type"),
+        pytest.param(
+            _with('type = "continuous"\nbounds = [400, 600]', 'type = "fuzzy"'), "parameters[0].type", id="unknown_type"
+        ),
         pytest.param(_with('name = "ab_wt_pct"', 'name = "temp_c"'), "parameters", id="duplicate_parameter"),
-        pytest.param(_with('direction = "minimise"', 'direction = "lower"'), "objectives[0].direction", id="bad_direction"),
-        pytest.param(_with('outcome = "r_ohm"\ndirection', 'outcome = "r_mohm"\ndirection'), "objectives[0].outcome", id="undeclared_outcome"),
-        pytest.param(_with('direction = "minimise"', 'direction = "target"'), "objectives[0].target", id="target_without_value"),
+        pytest.param(
+            _with('direction = "minimise"', 'direction = "lower"'), "objectives[0].direction", id="bad_direction"
+        ),
+        pytest.param(
+            _with('outcome = "r_ohm"\ndirection', 'outcome = "r_mohm"\ndirection'),
+            "objectives[0].outcome",
+            id="undeclared_outcome",
+        ),
+        pytest.param(
+            _with('direction = "minimise"', 'direction = "target"'), "objectives[0].target", id="target_without_value"
+        ),
         pytest.param(_with('name = "t"', 'name = "t"\nbatch_size = 0'), "campaign.batch_size", id="zero_batch"),
         pytest.param(_with('name = "t"', 'name = "t"\nstrategy = "magic"'), "campaign.strategy", id="unknown_strategy"),
         pytest.param(_with('name = "t"', 'name = "t"\ncolour = "red"'), "campaign.colour", id="unknown_key"),
-        pytest.param(MINIMAL + '[[constraints]]\ntype = "mixture"\ncomponents = ["ab_wt_pct", "cu_wt_pct"]\n',
-                     "constraints[0].components", id="mixture_of_unknown_parameter"),
+        pytest.param(
+            MINIMAL + '[[constraints]]\ntype = "mixture"\ncomponents = ["ab_wt_pct", "cu_wt_pct"]\n',
+            "constraints[0].components",
+            id="mixture_of_unknown_parameter",
+        ),
         pytest.param(MINIMAL + '[feasibility]\noutcome = "r_ohm"\n', "feasibility.outcome", id="numeric_feasibility"),
         pytest.param(MINIMAL + "[campaign\n", "not valid TOML", id="toml_syntax"),
         pytest.param(MINIMAL.replace("[[objectives]]", "[[nonsense]]"), "nonsense", id="unknown_table"),

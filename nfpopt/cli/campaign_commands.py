@@ -24,12 +24,17 @@ from nfpopt.recommend import propose_space_filling
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 
 db_option = click.option(
-    "--db", "db_url", envvar=DB_ENV_VAR, default=None, show_envvar=True,
+    "--db",
+    "db_url",
+    envvar=DB_ENV_VAR,
+    default=None,
+    show_envvar=True,
     help="Campaign database: a SQLAlchemy URL (postgresql+psycopg://...) or a SQLite file path "
-         "[default: nfpopt.db in the current folder].",
+    "[default: nfpopt.db in the current folder].",
 )
-campaign_option = click.option("--campaign", "campaign_name", default=None,
-                               help="Campaign name, if the database holds several.")
+campaign_option = click.option(
+    "--campaign", "campaign_name", default=None, help="Campaign name, if the database holds several."
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
@@ -63,8 +68,10 @@ def init_command(definition: Path, db_url: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"campaign": parsed.name, "database": url}))
         return
-    console.print(f"created campaign [bold]{parsed.name}[/] in {url}: {len(parsed.space.parameters)} "
-                  f"parameters, objectives {[o.outcome for o in parsed.objectives]}")
+    console.print(
+        f"created campaign [bold]{parsed.name}[/] in {url}: {len(parsed.space.parameters)} "
+        f"parameters, objectives {[o.outcome for o in parsed.objectives]}"
+    )
 
 
 @click.command("import")
@@ -82,8 +89,16 @@ def import_command(table: Path, db_url: str | None, campaign_name: str | None, a
     with open_campaign(db_url, campaign_name) as campaign:
         report = campaign.import_experiments(frame, source=str(table), recorded_by=_user())
     if as_json:
-        click.echo(json.dumps({"experiment_ids": report.experiment_ids, "skipped_rows": report.skipped_rows,
-                               "ignored_columns": report.ignored_columns}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "experiment_ids": report.experiment_ids,
+                    "skipped_rows": report.skipped_rows,
+                    "ignored_columns": report.ignored_columns,
+                },
+                indent=2,
+            )
+        )
         return
     console.print(f"imported {len(report.experiment_ids)} experiment(s): ids {report.experiment_ids}")
     for line in report.skipped_rows:
@@ -93,15 +108,26 @@ def import_command(table: Path, db_url: str | None, campaign_name: str | None, a
 
 
 @click.command("propose")
-@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=None,
-              help="Number of recipes [default: the campaign's batch_size].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the batch to this CSV (experiment_id, every parameter).")
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of recipes [default: the campaign's batch_size].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the batch to this CSV (experiment_id, every parameter).",
+)
 @db_option
 @campaign_option
 @json_option
-def propose_command(batch_size: int | None, output: Path | None, db_url: str | None,
-                    campaign_name: str | None, as_json: bool) -> None:
+def propose_command(
+    batch_size: int | None, output: Path | None, db_url: str | None, campaign_name: str | None, as_json: bool
+) -> None:
     """Propose the next fabrication batch and store it as 'proposed'."""
     with open_campaign(db_url, campaign_name) as campaign:
         size = batch_size or campaign.definition.batch_size
@@ -112,8 +138,11 @@ def propose_command(batch_size: int | None, output: Path | None, db_url: str | N
     if as_json:
         click.echo(json_records(batch))
         return
-    console.print(_frame_table(batch, f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) "
-                                      f"({campaign.definition.strategy})"))
+    console.print(
+        _frame_table(
+            batch, f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({campaign.definition.strategy})"
+        )
+    )
     if output is not None:
         console.print(f"wrote {output}")
 
@@ -156,8 +185,10 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
     frame = read_table(results)
     with open_campaign(db_url, campaign_name) as campaign:
         records = campaign.record_results(frame, source=str(results), amend=amend, recorded_by=_user())
-    summary = {"recorded": [r.experiment_id for r in records],
-               "failed": [r.experiment_id for r in records if str(r.status) == "failed"]}
+    summary = {
+        "recorded": [r.experiment_id for r in records],
+        "failed": [r.experiment_id for r in records if str(r.status) == "failed"],
+    }
     if as_json:
         click.echo(json.dumps(summary))
         return
@@ -175,25 +206,37 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
         objectives = [o.outcome for o in campaign.definition.objectives]
         name = campaign.name
     if as_json:
-        click.echo(json.dumps({
-            "campaign": name, "counts": status.counts, "best": status.best,
-            "pareto": json.loads(json_records(status.pareto[_summary_columns(status.pareto, objectives)]))
-            if len(status.pareto) else [],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "campaign": name,
+                    "counts": status.counts,
+                    "best": status.best,
+                    "pareto": json.loads(json_records(status.pareto[_summary_columns(status.pareto, objectives)]))
+                    if len(status.pareto)
+                    else [],
+                },
+                indent=2,
+            )
+        )
         return
     console.print(f"campaign [bold]{name}[/]: " + ", ".join(f"{k} {v}" for k, v in status.counts.items()))
     for outcome, best in status.best.items():
         console.print(f"  best {outcome}: {best['value']:.4g} (experiment {best['experiment_id']})")
     if len(status.experiments):
-        console.print(_frame_table(status.experiments[_summary_columns(status.experiments, objectives)],
-                                   "experiments"))
+        console.print(_frame_table(status.experiments[_summary_columns(status.experiments, objectives)], "experiments"))
     if len(status.pareto):
         console.print(_frame_table(status.pareto[_summary_columns(status.pareto, objectives)], "Pareto set"))
 
 
 @click.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV file to write [default: standard output].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file to write [default: standard output].",
+)
 @db_option
 @campaign_option
 def export_command(output: Path | None, db_url: str | None, campaign_name: str | None) -> None:
@@ -229,5 +272,13 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-COMMANDS = (init_command, import_command, propose_command, start_command, record_command,
-            abandon_command, status_command, export_command)
+COMMANDS = (
+    init_command,
+    import_command,
+    propose_command,
+    start_command,
+    record_command,
+    abandon_command,
+    status_command,
+    export_command,
+)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from nfpopt.cli.campaign_commands import COMMANDS
 from nfpopt.cli.common import console, fail, json_records, read_table
+from nfpopt.cli.demo import demo_command
 from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
 from nfpopt.emulator import OUTCOME_COLUMNS, emulate
 from nfpopt.exceptions import NfpoptError
@@ -41,11 +42,21 @@ def cli() -> None:
 
 @cli.command("emulate")
 @click.argument("recipes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--noise", type=float, default=0.0, show_default=True,
-              help="Relative measurement noise (0.05 = 5 %); 0 is the deterministic truth.")
+@click.option(
+    "--noise",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Relative measurement noise (0.05 = 5 %); 0 is the deterministic truth.",
+)
 @click.option("--seed", type=int, default=None, help="Seed of the noise; same seed, same outcomes.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write recipes and outcomes to this CSV.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write recipes and outcomes to this CSV.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON records.")
 def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path | None, as_json: bool) -> None:
     """Evaluate a CSV of recipes with the paper-calibrated process emulator.
@@ -82,7 +93,7 @@ def replay_command() -> None:
     console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, demo_command):
     cli.add_command(_command)
 
 

@@ -43,7 +43,8 @@ def side_by_side_table(frame: pd.DataFrame, title: str) -> Table:
     table.add_column("cell")
     table.add_column("")
     shown = [
-        (col, head, digits) for col, head, digits in _SIDE_BY_SIDE
+        (col, head, digits)
+        for col, head, digits in _SIDE_BY_SIDE
         if col + REPORTED_SUFFIX in frame and frame[col + REPORTED_SUFFIX].notna().any()
     ]
     for _, head, _ in shown:
@@ -58,9 +59,12 @@ def side_by_side_table(frame: pd.DataFrame, title: str) -> Table:
 def outcome_table(frame: pd.DataFrame, title: str) -> Table:
     """Key emulated outcomes, one row per recipe."""
     columns = (
-        ("crystallisation_onset_c", "onset °C", 0), ("sintered", "sintered", None),
-        ("interdiffusion_um", "diffusion µm", 2), ("internal_resistance_ohm", "R Ω", 1),
-        ("capacity_0p1c_mah_g", "0.1 C mAh/g", 1), ("capacity_2c_mah_g", "2 C mAh/g", 1),
+        ("crystallisation_onset_c", "onset °C", 0),
+        ("sintered", "sintered", None),
+        ("interdiffusion_um", "diffusion µm", 2),
+        ("internal_resistance_ohm", "R Ω", 1),
+        ("capacity_0p1c_mah_g", "0.1 C mAh/g", 1),
+        ("capacity_2c_mah_g", "2 C mAh/g", 1),
     )
     table = Table(title=title, title_justify="left")
     table.add_column("row")

@@ -23,7 +23,6 @@ import numpy as np
 
 from nfpopt.emulator.parameters import (
     DEFAULT_PARAMETERS,
-    GAS_CONSTANT_J_MOL_K,
     KELVIN_OFFSET,
     EmulatorParameters,
 )
@@ -42,9 +41,7 @@ def kissinger_constants(params: EmulatorParameters = DEFAULT_PARAMETERS) -> tupl
     tp_coarse = params.coarse_peak_c + KELVIN_OFFSET
     tp_fine = params.fine_peak_c + KELVIN_OFFSET
     ssa_ratio = params.fine_glass_ssa_m2_g / params.coarse_glass_ssa_m2_g
-    activation_k = (np.log(ssa_ratio) + 2.0 * np.log(tp_fine / tp_coarse)) / (
-        1.0 / tp_fine - 1.0 / tp_coarse
-    )
+    activation_k = (np.log(ssa_ratio) + 2.0 * np.log(tp_fine / tp_coarse)) / (1.0 / tp_fine - 1.0 / tp_coarse)
     beta_k_s = params.dta_heating_rate_c_min / 60.0
     # ln(beta/Tp^2) = ln(A/(E/R)) - (E/R)/Tp  =>  A = (E/R) beta/Tp^2 exp((E/R)/Tp)
     prefactor = activation_k * beta_k_s / tp_fine**2 * np.exp(activation_k / tp_fine)
@@ -57,7 +54,9 @@ def _prefactor_per_s(glass_ssa_m2_g: np.ndarray, params: EmulatorParameters) -> 
 
 
 def _temperature_at_extent(
-    log_extent: float, glass_ssa_m2_g: np.ndarray, heating_rate_c_min: float,
+    log_extent: float,
+    glass_ssa_m2_g: np.ndarray,
+    heating_rate_c_min: float,
     params: EmulatorParameters,
 ) -> np.ndarray:
     """Temperature (K) at which ``ln x(T) = log_extent`` during a constant-rate ramp.
@@ -70,8 +69,11 @@ def _temperature_at_extent(
     temperature_k = np.full_like(log_a, params.fine_peak_c + KELVIN_OFFSET)
     for _ in range(_NEWTON_STEPS):
         residual = (
-            log_a + 2.0 * np.log(temperature_k) - np.log(beta_k_s * activation_k)
-            - activation_k / temperature_k - log_extent
+            log_a
+            + 2.0 * np.log(temperature_k)
+            - np.log(beta_k_s * activation_k)
+            - activation_k / temperature_k
+            - log_extent
         )
         slope = 2.0 / temperature_k + activation_k / temperature_k**2
         temperature_k = temperature_k - residual / slope
@@ -79,7 +81,8 @@ def _temperature_at_extent(
 
 
 def crystallisation_peak_c(
-    glass_ssa_m2_g: np.ndarray, heating_rate_c_min: float | None = None,
+    glass_ssa_m2_g: np.ndarray,
+    heating_rate_c_min: float | None = None,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """DTA crystallisation peak temperature (C) of a glass powder of the given SSA (m2/g).
@@ -92,7 +95,8 @@ def crystallisation_peak_c(
 
 
 def crystallisation_onset_c(
-    glass_ssa_m2_g: np.ndarray, heating_rate_c_min: float | None = None,
+    glass_ssa_m2_g: np.ndarray,
+    heating_rate_c_min: float | None = None,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Temperature (C) at which ``params.onset_fraction`` of the glass has crystallised in a DTA ramp."""
@@ -102,7 +106,9 @@ def crystallisation_onset_c(
 
 
 def crystallised_fraction(
-    glass_ssa_m2_g: np.ndarray, temperature_c: np.ndarray, time_min: np.ndarray,
+    glass_ssa_m2_g: np.ndarray,
+    temperature_c: np.ndarray,
+    time_min: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Fraction of the glass crystallised to NFP after a furnace ramp and an isothermal hold.
@@ -118,9 +124,7 @@ def crystallised_fraction(
     return 1.0 - np.exp(-(extent**params.avrami_n))
 
 
-def softening_point_c(
-    glass_ssa_m2_g: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS
-) -> np.ndarray:
+def softening_point_c(glass_ssa_m2_g: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS) -> np.ndarray:
     """Softening point Ts (C) of a glass powder: falls logarithmically with its SSA.
 
     Anchored on the reported 39 C drop of Td and Ts from the coarse to the pulverised glass

@@ -36,7 +36,8 @@ def _exposure(temperature_c: np.ndarray, time_min: np.ndarray, params: EmulatorP
 
 
 def interdiffusion_depth_um(
-    temperature_c: np.ndarray, time_min: np.ndarray,
+    temperature_c: np.ndarray,
+    time_min: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Depth (um) to which Na and P have diffused into the electrolyte after the firing."""

@@ -24,14 +24,26 @@ from nfpopt.exceptions import InputDataError
 
 HEADLINE_CAPACITY = capacity_column(2.0)
 RESISTANCE_COLUMNS = (
-    "r_bulk_ohm", "r_anode_ohm", "r_charge_transfer_ohm", "r_electronic_ohm", "r_interphase_ohm",
-    "r_cathode_ohm", "internal_resistance_ohm",
+    "r_bulk_ohm",
+    "r_anode_ohm",
+    "r_charge_transfer_ohm",
+    "r_electronic_ohm",
+    "r_interphase_ohm",
+    "r_cathode_ohm",
+    "internal_resistance_ohm",
 )
 CAPACITY_COLUMNS = tuple(capacity_column(r) for r in TABLE1_C_RATES)
 OUTCOME_COLUMNS = (
-    "crystallisation_onset_c", "crystallisation_peak_c", "softening_point_c",
-    "crystallised_fraction", "sintering_index", "sintered", "interdiffusion_um",
-    "interdiffusion_detected", *RESISTANCE_COLUMNS, *CAPACITY_COLUMNS,
+    "crystallisation_onset_c",
+    "crystallisation_peak_c",
+    "softening_point_c",
+    "crystallised_fraction",
+    "sintering_index",
+    "sintered",
+    "interdiffusion_um",
+    "interdiffusion_detected",
+    *RESISTANCE_COLUMNS,
+    *CAPACITY_COLUMNS,
 )
 #: Standard deviation of DTA temperatures per unit of ``noise``, C (5 % noise -> 2 C).
 _TEMPERATURE_NOISE_C_PER_UNIT = 40.0
@@ -44,8 +56,11 @@ def _limiting_current_ma_cm2(recipe: pd.DataFrame, contact: np.ndarray, params: 
         params.charge_transfer_activation_ev, recipe["test_temp_c"].to_numpy(), params
     )
     cathode = (
-        params.cathode_limiting_current_ma_cm2 * contact * np.where(rough_cathode, gain, 1.0)
-        * resistance.carbon_network_conductance(recipe["ab_wt_pct"].to_numpy(), params) * thermal
+        params.cathode_limiting_current_ma_cm2
+        * contact
+        * np.where(rough_cathode, gain, 1.0)
+        * resistance.carbon_network_conductance(recipe["ab_wt_pct"].to_numpy(), params)
+        * thermal
     )
     anode = params.anode_limiting_current_ma_cm2 * np.where(rough_anode, gain, 1.0) * thermal
     return 1.0 / (1.0 / cathode + 1.0 / anode)
@@ -79,8 +94,14 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
     out["crystallised_fraction"] = crystal
 
     number = sintering.sintering_number(
-        ssa, recipes["ab_wt_pct"].to_numpy(), recipes["alumina_wt_pct"].to_numpy(), temp_c,
-        time_min, out["softening_point_c"].to_numpy(), crystal, params,
+        ssa,
+        recipes["ab_wt_pct"].to_numpy(),
+        recipes["alumina_wt_pct"].to_numpy(),
+        temp_c,
+        time_min,
+        out["softening_point_c"].to_numpy(),
+        crystal,
+        params,
     )
     out["sintering_index"] = sintering.sintering_index(number, params)
     depth = interdiffusion.interdiffusion_depth_um(temp_c, time_min, params)
@@ -89,11 +110,17 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
 
     bonded = sintering.bonded_fraction(number, params)
     breakdown = resistance.resistance_breakdown(
-        glass_ssa_m2_g=ssa, alumina_ssa_m2_g=recipes["alumina_ssa_m2_g"].to_numpy(),
-        alumina_wt_pct=recipes["alumina_wt_pct"].to_numpy(), ab_wt_pct=recipes["ab_wt_pct"].to_numpy(),
-        roughening=recipes["roughening"].to_numpy(), crystal_fraction=crystal, bonded_fraction=bonded,
-        interdiffusion_um=depth, cell_area_cm2=recipes["cell_area_cm2"].to_numpy(),
-        test_temp_c=recipes["test_temp_c"].to_numpy(), params=params,
+        glass_ssa_m2_g=ssa,
+        alumina_ssa_m2_g=recipes["alumina_ssa_m2_g"].to_numpy(),
+        alumina_wt_pct=recipes["alumina_wt_pct"].to_numpy(),
+        ab_wt_pct=recipes["ab_wt_pct"].to_numpy(),
+        roughening=recipes["roughening"].to_numpy(),
+        crystal_fraction=crystal,
+        bonded_fraction=bonded,
+        interdiffusion_um=depth,
+        cell_area_cm2=recipes["cell_area_cm2"].to_numpy(),
+        test_temp_c=recipes["test_temp_c"].to_numpy(),
+        params=params,
     )
     out["r_bulk_ohm"] = breakdown.bulk_ohm
     out["r_anode_ohm"] = breakdown.anode_ohm
@@ -103,21 +130,28 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
     out["r_cathode_ohm"] = breakdown.cathode_ohm
     out["internal_resistance_ohm"] = breakdown.total_ohm
 
-    contact = resistance.contact_area_index(
-        ssa, recipes["alumina_ssa_m2_g"].to_numpy(), recipes["alumina_wt_pct"].to_numpy(), params
-    ) * crystal * bonded
-    limiting = _limiting_current_ma_cm2(recipes, contact, params)
-    late_rise = params.late_rise_factor / resistance.carbon_network_conductance(
-        recipes["ab_wt_pct"].to_numpy(), params
+    contact = (
+        resistance.contact_area_index(
+            ssa, recipes["alumina_ssa_m2_g"].to_numpy(), recipes["alumina_wt_pct"].to_numpy(), params
+        )
+        * crystal
+        * bonded
     )
+    limiting = _limiting_current_ma_cm2(recipes, contact, params)
+    late_rise = params.late_rise_factor / resistance.carbon_network_conductance(recipes["ab_wt_pct"].to_numpy(), params)
     rough_cathode, _ = resistance.roughening_faces(recipes["roughening"].to_numpy())
     tau_h = rate.diffusion_time_h(ssa, recipes["test_temp_c"].to_numpy(), rough_cathode, params)
     asr = breakdown.total_ohm * recipes["cell_area_cm2"].to_numpy()
     for c_rate, column in zip(TABLE1_C_RATES, CAPACITY_COLUMNS, strict=True):
         out[column] = rate.discharge_capacity_mah_g(
-            c_rate, total_asr_ohm_cm2=asr, limiting_current_ma_cm2=limiting, late_rise=late_rise,
-            diffusion_time_h=tau_h, crystal_fraction=crystal,
-            test_temp_c=recipes["test_temp_c"].to_numpy(), params=params,
+            c_rate,
+            total_asr_ohm_cm2=asr,
+            limiting_current_ma_cm2=limiting,
+            late_rise=late_rise,
+            diffusion_time_h=tau_h,
+            crystal_fraction=crystal,
+            test_temp_c=recipes["test_temp_c"].to_numpy(),
+            params=params,
         )
     return out
 
@@ -136,9 +170,9 @@ def _add_noise(truth: pd.DataFrame, noise: float, rng: np.random.Generator) -> p
     for column in components:
         noisy[column] = truth[column] * np.exp(rng.normal(0.0, noise, n))
     noisy["r_cathode_ohm"] = noisy[["r_charge_transfer_ohm", "r_electronic_ohm", "r_interphase_ohm"]].sum(
-        axis=1, min_count=1)
-    noisy["internal_resistance_ohm"] = noisy[["r_bulk_ohm", "r_anode_ohm", "r_cathode_ohm"]].sum(
-        axis=1, min_count=1)
+        axis=1, min_count=1
+    )
+    noisy["internal_resistance_ohm"] = noisy[["r_bulk_ohm", "r_anode_ohm", "r_cathode_ohm"]].sum(axis=1, min_count=1)
     cell_factor = np.exp(rng.normal(0.0, noise, n))
     for column in CAPACITY_COLUMNS:
         noisy[column] = truth[column] * cell_factor * np.exp(rng.normal(0.0, noise / 2.0, n))
@@ -147,8 +181,11 @@ def _add_noise(truth: pd.DataFrame, noise: float, rng: np.random.Generator) -> p
 
 def emulate(
     recipes: pd.DataFrame | Sequence[Mapping[str, object]] | Mapping[str, object],
-    *, noise: float = 0.0, seed: int | None = None,
-    params: EmulatorParameters = DEFAULT_PARAMETERS, source: str | None = None,
+    *,
+    noise: float = 0.0,
+    seed: int | None = None,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
+    source: str | None = None,
 ) -> pd.DataFrame:
     """Outcomes of each recipe, one row per recipe, in the order given.
 

@@ -68,14 +68,21 @@ def accessible_depth(polarisation: np.ndarray, late_rise: np.ndarray, plateau_ex
 
 
 def discharge_capacity_mah_g(
-    c_rate: float, *, total_asr_ohm_cm2: np.ndarray, limiting_current_ma_cm2: np.ndarray,
-    late_rise: np.ndarray, diffusion_time_h: np.ndarray, crystal_fraction: np.ndarray,
-    test_temp_c: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS,
+    c_rate: float,
+    *,
+    total_asr_ohm_cm2: np.ndarray,
+    limiting_current_ma_cm2: np.ndarray,
+    late_rise: np.ndarray,
+    diffusion_time_h: np.ndarray,
+    crystal_fraction: np.ndarray,
+    test_temp_c: np.ndarray,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Discharge capacity (mAh per g of NFP) at ``c_rate`` (1/h)."""
     current_ma_cm2 = c_rate * params.areal_capacity_mah_cm2
     thermal_v = (
-        GAS_CONSTANT_J_MOL_K * (np.asarray(test_temp_c, float) + KELVIN_OFFSET)
+        GAS_CONSTANT_J_MOL_K
+        * (np.asarray(test_temp_c, float) + KELVIN_OFFSET)
         / (params.transfer_coefficient * FARADAY_C_MOL)
     )
     load = current_ma_cm2 / np.asarray(limiting_current_ma_cm2, float)
@@ -85,14 +92,13 @@ def discharge_capacity_mah_g(
     polarisation = (ohmic_v + limiting_v) / params.voltage_headroom_v
     depth = accessible_depth(polarisation, late_rise, params.plateau_exponent)
     diffusion = tian_coleman_fraction(c_rate, diffusion_time_h, params.rate_exponent)
-    return (
-        THEORETICAL_CAPACITY_MAH_G * params.max_utilisation * np.asarray(crystal_fraction, float)
-        * diffusion * depth
-    )
+    return THEORETICAL_CAPACITY_MAH_G * params.max_utilisation * np.asarray(crystal_fraction, float) * diffusion * depth
 
 
 def diffusion_time_h(
-    glass_ssa_m2_g: np.ndarray, test_temp_c: np.ndarray, cathode_roughened: np.ndarray,
+    glass_ssa_m2_g: np.ndarray,
+    test_temp_c: np.ndarray,
+    cathode_roughened: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Tian-Coleman characteristic time (h).
@@ -103,6 +109,8 @@ def diffusion_time_h(
     size_ratio = params.reference_glass_ssa_m2_g / np.asarray(glass_ssa_m2_g, float)
     pores = np.where(np.asarray(cathode_roughened, bool), params.roughened_diffusion_time_factor, 1.0)
     return (
-        params.diffusion_time_h * size_ratio**2 * pores
+        params.diffusion_time_h
+        * size_ratio**2
+        * pores
         * arrhenius_factor(params.diffusion_activation_ev, test_temp_c, params)
     )

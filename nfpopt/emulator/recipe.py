@@ -31,17 +31,21 @@ class RecipeColumn:
 
 
 NUMERIC_COLUMNS: tuple[RecipeColumn, ...] = (
-    RecipeColumn("glass_ssa_m2_g", "specific surface area of the NFP glass powder, m2/g", 0.0, 200.0,
-                 exclusive_minimum=True),
-    RecipeColumn("alumina_ssa_m2_g", "specific surface area of the beta''-alumina powder, m2/g", 0.0,
-                 200.0, exclusive_minimum=True),
+    RecipeColumn(
+        "glass_ssa_m2_g", "specific surface area of the NFP glass powder, m2/g", 0.0, 200.0, exclusive_minimum=True
+    ),
+    RecipeColumn(
+        "alumina_ssa_m2_g",
+        "specific surface area of the beta''-alumina powder, m2/g",
+        0.0,
+        200.0,
+        exclusive_minimum=True,
+    ),
     RecipeColumn("ab_wt_pct", "acetylene black content, wt%", 0.0, 100.0),
     RecipeColumn("alumina_wt_pct", "beta''-alumina content, wt%", 0.0, 100.0),
     RecipeColumn("calcination_temp_c", "calcination temperature, C", 0.0, 800.0),
-    RecipeColumn("calcination_time_min", "calcination hold time, min", 0.0, 24 * 60.0,
-                 exclusive_minimum=True),
-    RecipeColumn("cell_area_cm2", "cathode area, cm2", 0.0, 1000.0, default=1.0,
-                 exclusive_minimum=True),
+    RecipeColumn("calcination_time_min", "calcination hold time, min", 0.0, 24 * 60.0, exclusive_minimum=True),
+    RecipeColumn("cell_area_cm2", "cathode area, cm2", 0.0, 1000.0, default=1.0, exclusive_minimum=True),
     RecipeColumn("test_temp_c", "test temperature, C", -40.0, 80.0, default=30.0),
 )
 RECIPE_COLUMNS = tuple(c.name for c in NUMERIC_COLUMNS) + ("roughening",)
@@ -55,7 +59,9 @@ def _where(row_label: object, column: str, source: str | None) -> str:
 
 def validate_recipes(
     recipes: pd.DataFrame | Sequence[Mapping[str, object]] | Mapping[str, object],
-    *, source: str | None = None, params: EmulatorParameters = DEFAULT_PARAMETERS,
+    *,
+    source: str | None = None,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> pd.DataFrame:
     """Return a clean copy of ``recipes`` with every recipe column present and typed.
 
@@ -89,9 +95,7 @@ def validate_recipes(
     return clean
 
 
-def _numeric_column(
-    frame: pd.DataFrame, column: RecipeColumn, labels: range, source: str | None
-) -> np.ndarray:
+def _numeric_column(frame: pd.DataFrame, column: RecipeColumn, labels: range, source: str | None) -> np.ndarray:
     if column.name not in frame:
         return np.full(len(frame), column.default, dtype=float)
     raw = frame[column.name]
@@ -127,9 +131,7 @@ def _roughening_column(frame: pd.DataFrame, labels: range, source: str | None) -
     return np.array(values, dtype=object)
 
 
-def _check_mixture(
-    frame: pd.DataFrame, clean: pd.DataFrame, labels: range, source: str | None
-) -> None:
+def _check_mixture(frame: pd.DataFrame, clean: pd.DataFrame, labels: range, source: str | None) -> None:
     glass = 100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]
     for label, value in zip(labels, glass, strict=True):
         if value <= 0.0:
@@ -152,9 +154,7 @@ def _check_mixture(
             )
 
 
-def _check_glass_transition(
-    clean: pd.DataFrame, labels: range, source: str | None, params: EmulatorParameters
-) -> None:
+def _check_glass_transition(clean: pd.DataFrame, labels: range, source: str | None, params: EmulatorParameters) -> None:
     for label, value in zip(labels, clean["calcination_temp_c"], strict=True):
         if value < params.glass_transition_c:
             raise DomainError(

@@ -43,28 +43,28 @@ def arrhenius_factor(
 
 
 def contact_area_index(
-    glass_ssa_m2_g: np.ndarray, alumina_ssa_m2_g: np.ndarray, alumina_wt_pct: np.ndarray,
+    glass_ssa_m2_g: np.ndarray,
+    alumina_ssa_m2_g: np.ndarray,
+    alumina_wt_pct: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """NFP / beta''-alumina contact area relative to the paper's reference cathode (Cell C = 1)."""
     ssa_mean = np.sqrt(
-        np.asarray(glass_ssa_m2_g, float) / params.reference_glass_ssa_m2_g
-        * np.asarray(alumina_ssa_m2_g, float) / params.reference_alumina_ssa_m2_g
+        np.asarray(glass_ssa_m2_g, float)
+        / params.reference_glass_ssa_m2_g
+        * np.asarray(alumina_ssa_m2_g, float)
+        / params.reference_alumina_ssa_m2_g
     )
     return np.asarray(alumina_wt_pct, float) / params.reference_alumina_wt_pct * ssa_mean
 
 
-def carbon_network_conductance(
-    ab_wt_pct: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS
-) -> np.ndarray:
+def carbon_network_conductance(ab_wt_pct: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS) -> np.ndarray:
     """Electronic conductance of the AB network relative to 4.2 wt% AB (percolation law).
 
     Below the threshold the network does not percolate; the conductance is floored at a tiny
     excess so that the resistance is huge but finite.
     """
-    excess = np.clip(
-        np.asarray(ab_wt_pct, float) - params.ab_percolation_wt_pct, _MIN_NETWORK_EXCESS_WT_PCT, None
-    )
+    excess = np.clip(np.asarray(ab_wt_pct, float) - params.ab_percolation_wt_pct, _MIN_NETWORK_EXCESS_WT_PCT, None)
     reference_excess = params.reference_ab_wt_pct - params.ab_percolation_wt_pct
     return (excess / reference_excess) ** params.percolation_exponent
 
@@ -98,10 +98,18 @@ class ResistanceBreakdown:
 
 
 def resistance_breakdown(
-    *, glass_ssa_m2_g: np.ndarray, alumina_ssa_m2_g: np.ndarray, alumina_wt_pct: np.ndarray,
-    ab_wt_pct: np.ndarray, roughening: np.ndarray, crystal_fraction: np.ndarray,
-    bonded_fraction: np.ndarray, interdiffusion_um: np.ndarray, cell_area_cm2: np.ndarray,
-    test_temp_c: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS,
+    *,
+    glass_ssa_m2_g: np.ndarray,
+    alumina_ssa_m2_g: np.ndarray,
+    alumina_wt_pct: np.ndarray,
+    ab_wt_pct: np.ndarray,
+    roughening: np.ndarray,
+    crystal_fraction: np.ndarray,
+    bonded_fraction: np.ndarray,
+    interdiffusion_um: np.ndarray,
+    cell_area_cm2: np.ndarray,
+    test_temp_c: np.ndarray,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> ResistanceBreakdown:
     """Minimum internal resistance components (ohm) of a sintered cell."""
     rough_cathode, rough_anode = roughening_faces(roughening)
@@ -113,7 +121,8 @@ def resistance_breakdown(
     contact = (
         contact_area_index(glass_ssa_m2_g, alumina_ssa_m2_g, alumina_wt_pct, params)
         * np.where(rough_cathode, gain, 1.0)
-        * np.asarray(crystal_fraction, float) * np.asarray(bonded_fraction, float)
+        * np.asarray(crystal_fraction, float)
+        * np.asarray(bonded_fraction, float)
     )
     excess_um = np.clip(np.asarray(interdiffusion_um, float) - params.interdiffusion_detection_um, 0, None)
     return ResistanceBreakdown(

@@ -33,7 +33,8 @@ _MIN_FREE_FRACTION = 1e-6
 
 
 def rigid_volume_fraction(
-    ab_wt_pct: np.ndarray, alumina_wt_pct: np.ndarray,
+    ab_wt_pct: np.ndarray,
+    alumina_wt_pct: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Effective volume fraction of rigid inclusions (beta''-alumina + occluded AB) in the layer.
@@ -45,22 +46,20 @@ def rigid_volume_fraction(
     alumina = np.asarray(alumina_wt_pct, float)
     glass_volume = (100.0 - ab - alumina) / params.glass_density_g_cm3
     rigid_volume = (
-        alumina / params.alumina_density_g_cm3
-        + params.carbon_occlusion_factor * ab / params.carbon_density_g_cm3
+        alumina / params.alumina_density_g_cm3 + params.carbon_occlusion_factor * ab / params.carbon_density_g_cm3
     )
     return rigid_volume / (glass_volume + rigid_volume)
 
 
-def glass_particle_radius_m(
-    glass_ssa_m2_g: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS
-) -> np.ndarray:
+def glass_particle_radius_m(glass_ssa_m2_g: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS) -> np.ndarray:
     """Equivalent-sphere radius (m) of a powder with specific surface area ``glass_ssa_m2_g``."""
     density_g_m3 = params.glass_density_g_cm3 * 1e6
     return 3.0 / (density_g_m3 * np.asarray(glass_ssa_m2_g, float))
 
 
 def glass_viscosity_pa_s(
-    temperature_c: np.ndarray, softening_c: np.ndarray,
+    temperature_c: np.ndarray,
+    softening_c: np.ndarray,
     params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Viscosity (Pa s) of the glass at ``temperature_c``, Arrhenius about its softening point."""
@@ -72,17 +71,20 @@ def glass_viscosity_pa_s(
 
 
 def sintering_number(
-    glass_ssa_m2_g: np.ndarray, ab_wt_pct: np.ndarray, alumina_wt_pct: np.ndarray,
-    temperature_c: np.ndarray, time_min: np.ndarray, softening_c: np.ndarray,
-    crystal_fraction: np.ndarray, params: EmulatorParameters = DEFAULT_PARAMETERS,
+    glass_ssa_m2_g: np.ndarray,
+    ab_wt_pct: np.ndarray,
+    alumina_wt_pct: np.ndarray,
+    temperature_c: np.ndarray,
+    time_min: np.ndarray,
+    softening_c: np.ndarray,
+    crystal_fraction: np.ndarray,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> np.ndarray:
     """Frenkel sintering number N (dimensionless); tiny where the rigid inclusions percolate."""
     x_max = params.max_packing_crystal_fraction
     stiffening = (1.0 - np.asarray(crystal_fraction, float) / x_max) ** (-2.5 * x_max)
     viscosity = glass_viscosity_pa_s(temperature_c, softening_c, params) * stiffening
-    flow_time_s = viscosity * glass_particle_radius_m(glass_ssa_m2_g, params) / (
-        params.surface_energy_j_m2
-    )
+    flow_time_s = viscosity * glass_particle_radius_m(glass_ssa_m2_g, params) / (params.surface_energy_j_m2)
     phi = rigid_volume_fraction(ab_wt_pct, alumina_wt_pct, params)
     # Floored just above 0 so the index stays finite (a measurable-looking margin for surrogates);
     # a percolated layer is refused separately by :func:`percolated`.

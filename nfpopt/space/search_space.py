@@ -85,8 +85,7 @@ class SearchSpace:
             for constraint in self.constraints:
                 if not satisfied(constraint, frame)[0]:
                     found.append(
-                        f"{prefix}row {label}, column '{constraint.parameters[0]}': violates "
-                        f"{constraint.describe()}"
+                        f"{prefix}row {label}, column '{constraint.parameters[0]}': violates {constraint.describe()}"
                     )
         return found
 

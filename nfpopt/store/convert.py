@@ -19,9 +19,7 @@ from nfpopt.store.records import CampaignRecord, ExperimentRecord, HistoryRecord
 
 def campaign_record(row: CampaignRow) -> CampaignRecord:
     """Return a frozen copy of a campaign row."""
-    return CampaignRecord(
-        id=row.id, name=row.name, definition=row.definition, created_at=row.created_at
-    )
+    return CampaignRecord(id=row.id, name=row.name, definition=row.definition, created_at=row.created_at)
 
 
 def experiment_record(row: ExperimentRow) -> ExperimentRecord:

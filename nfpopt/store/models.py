@@ -147,9 +147,7 @@ class OutcomeHistoryRow(Base):
     __tablename__ = "outcome_history"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    experiment_id: Mapped[int] = mapped_column(
-        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
-    )
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"), index=True)
     outcomes: Mapped[dict[str, Any]] = mapped_column(JSON)
     parameters_made: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))

@@ -30,9 +30,7 @@ def _where(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
-def campaign_row(
-    session: Session, campaign: str | CampaignRecord, *, lock: bool = False
-) -> CampaignRow:
+def campaign_row(session: Session, campaign: str | CampaignRecord, *, lock: bool = False) -> CampaignRow:
     """Return the campaign row by name (locked when ``lock``), or raise StoreError."""
     name = campaign.name if isinstance(campaign, CampaignRecord) else campaign
     check_name(name, "campaign", "campaign lookup")
@@ -57,9 +55,7 @@ def experiment_row(session: Session, experiment_id: int) -> ExperimentRow:
     """Return the experiment row by id, or raise ExperimentStateError."""
     row = session.get(ExperimentRow, check_id(experiment_id, "lookup"))
     if row is None:
-        raise ExperimentStateError(
-            f"experiment {experiment_id} does not exist in {_where(session)}; check the id"
-        )
+        raise ExperimentStateError(f"experiment {experiment_id} does not exist in {_where(session)}; check the id")
     return row
 
 
@@ -94,9 +90,7 @@ def move(
     rows = lock_experiments(session, ids)
     expected = " or ".join(allowed)
     problems = [
-        f"experiment {i} does not exist"
-        if i not in rows
-        else f"experiment {i} is {rows[i].status}, not {expected}"
+        f"experiment {i} does not exist" if i not in rows else f"experiment {i} is {rows[i].status}, not {expected}"
         for i in ids
         if i not in rows or rows[i].status not in allowed
     ]
@@ -124,9 +118,7 @@ def statuses(status: str | Iterable[str] | None) -> list[str] | None:
     return [check_member(ExperimentStatus, value, "status").value for value in values]
 
 
-def record_problem(
-    row: ExperimentRow | None, result: Result, campaign: CampaignRow, amend: bool
-) -> str | None:
+def record_problem(row: ExperimentRow | None, result: Result, campaign: CampaignRow, amend: bool) -> str | None:
     """Say why ``result`` cannot be recorded on ``row``, or return None if it can."""
     experiment = f"experiment {result.experiment_id}"
     if row is None:
@@ -143,9 +135,7 @@ def record_problem(
     return None
 
 
-def apply_result(
-    row: ExperimentRow, result: Result, now: dt.datetime, recorded_by: str | None
-) -> None:
+def apply_result(row: ExperimentRow, result: Result, now: dt.datetime, recorded_by: str | None) -> None:
     """Write ``result`` onto ``row``: status, outcomes, failure reason, recipe made, notes."""
     row.status = result.status.value
     row.outcomes = dict(result.outcomes)

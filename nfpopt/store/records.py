@@ -118,9 +118,7 @@ def check_results(results: object) -> list[Result]:
     if isinstance(results, Result):
         results = [results]
     if not isinstance(results, Sequence) or isinstance(results, str | bytes) or not results:
-        raise InputDataError(
-            f"results={results!r} must be a non-empty list of Result(experiment_id, outcomes)"
-        )
+        raise InputDataError(f"results={results!r} must be a non-empty list of Result(experiment_id, outcomes)")
     seen: set[int] = set()
     for position, result in enumerate(results):
         if not isinstance(result, Result):

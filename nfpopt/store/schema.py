@@ -66,9 +66,7 @@ def upgrade_to_head(engine: Engine, *, where: str) -> str:
     _refuse_unknown(current, head, where)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK}
-            )
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
         current = current_revision(connection)  # another process may have upgraded meanwhile
         if current == head:
             return head

@@ -78,9 +78,7 @@ class Store:
         self.url: str = parsed.render_as_string(hide_password=True)
         self._engine = make_engine(parsed, echo=echo)
         self._writer = sessionmaker(self._engine, expire_on_commit=False)
-        self._reader = sessionmaker(
-            self._engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-        )
+        self._reader = sessionmaker(self._engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         try:
             #: The alembic revision of the schema, always the newest this nfpopt knows.
             self.schema_revision: str = upgrade_to_head(self._engine, where=self.url)
@@ -320,8 +318,7 @@ class Store:
             ]
             if any(problems):
                 raise ExperimentStateError(
-                    f"nothing was recorded: {queries.summarise(problems)}. Fix or remove these "
-                    "results and record again"
+                    f"nothing was recorded: {queries.summarise(problems)}. Fix or remove these results and record again"
                 )
             now = utc_now()
             for result in checked:
@@ -343,9 +340,7 @@ class Store:
         (one status or several)."""
         statuses = queries.statuses(status)
         with self._transaction() as session:
-            query = select(ExperimentRow).where(
-                ExperimentRow.campaign_id == queries.campaign_row(session, campaign).id
-            )
+            query = select(ExperimentRow).where(ExperimentRow.campaign_id == queries.campaign_row(session, campaign).id)
             if statuses is not None:
                 query = query.where(ExperimentRow.status.in_(statuses))
             rows = session.scalars(query.order_by(ExperimentRow.id))

@@ -95,34 +95,25 @@ def check_number(value: object, label: str, where: str, *, fix: str) -> float | 
         raise InputDataError(f"{where}: {label}={value!r} is not a number; {fix}")
     number = int(value) if isinstance(value, numbers.Integral) else float(value)
     if not math.isfinite(number):
-        raise InputDataError(
-            f"{where}: {label}={value!r} is not finite (NaN and infinity cannot be stored); {fix}"
-        )
+        raise InputDataError(f"{where}: {label}={value!r} is not finite (NaN and infinity cannot be stored); {fix}")
     return number
 
 
 def check_outcomes(outcomes: object, where: str) -> dict[str, float | int]:
     """Return a plain copy of ``outcomes`` (name -> finite number), or raise InputDataError."""
     if not isinstance(outcomes, Mapping):
-        raise InputDataError(
-            f"{where}: outcomes={outcomes!r} must be a mapping of outcome name to number"
-        )
+        raise InputDataError(f"{where}: outcomes={outcomes!r} must be a mapping of outcome name to number")
     return {
-        _column_name(name, "outcome", where): check_number(
-            value, f"outcome {name!r}", where, fix=_OUTCOME_FIX
-        )
+        _column_name(name, "outcome", where): check_number(value, f"outcome {name!r}", where, fix=_OUTCOME_FIX)
         for name, value in outcomes.items()
     }
 
 
-def check_parameters(
-    parameters: object, where: str, *, field_name: str = "parameters"
-) -> dict[str, Scalar]:
+def check_parameters(parameters: object, where: str, *, field_name: str = "parameters") -> dict[str, Scalar]:
     """Return a plain copy of a recipe (name -> number, string or bool), or raise."""
     if not isinstance(parameters, Mapping) or not parameters:
         raise InputDataError(
-            f"{where}: {field_name}={parameters!r} must be a non-empty mapping of parameter "
-            "name to value"
+            f"{where}: {field_name}={parameters!r} must be a non-empty mapping of parameter name to value"
         )
     recipe: dict[str, Scalar] = {}
     for name, value in parameters.items():
@@ -198,9 +189,7 @@ def check_new_experiments(
     ``running`` rows may have neither.
     """
     if not isinstance(rows, Sequence) or isinstance(rows, str | bytes) or not rows:
-        raise InputDataError(
-            f"rows={rows!r} must be a non-empty list of recipes (parameter name -> value)"
-        )
+        raise InputDataError(f"rows={rows!r} must be a non-empty list of recipes (parameter name -> value)")
     columns = zip(
         rows,
         _aligned(outcomes, len(rows), "outcomes"),
@@ -217,9 +206,7 @@ def check_new_experiments(
             {
                 "parameters_proposed": check_parameters(row, where),
                 "outcomes": check_outcomes({} if outcome is None else outcome, where),
-                "prediction": None
-                if prediction is None
-                else check_json(prediction, "prediction", where),
+                "prediction": None if prediction is None else check_json(prediction, "prediction", where),
                 "failure_reason": None
                 if reason is None
                 else check_text(reason, "failure_reason", where, required=True),
@@ -238,12 +225,8 @@ def _check_status_fits(row: dict[str, Any], status: ExperimentStatus, where: str
             "outcomes, or add it with status='failed' and a failure reason"
         )
     if status is ExperimentStatus.FAILED and reason is None:
-        raise InputDataError(
-            f"{where}: status='failed' needs a failure reason; pass failure_reasons=[...]"
-        )
-    if status in (ExperimentStatus.PROPOSED, ExperimentStatus.RUNNING) and (
-        has_outcomes or reason is not None
-    ):
+        raise InputDataError(f"{where}: status='failed' needs a failure reason; pass failure_reasons=[...]")
+    if status in (ExperimentStatus.PROPOSED, ExperimentStatus.RUNNING) and (has_outcomes or reason is not None):
         raise InputDataError(
             f"{where}: a {status.value!r} experiment has no outcomes or failure reason yet; "
             "add it with status='measured' or 'failed' and source='imported', or record "
@@ -259,19 +242,14 @@ def check_add_options(
     source = check_member(ExperimentSource, source, "source")
     if status is ExperimentStatus.ABANDONED:
         raise InputDataError(
-            "status='abandoned' cannot be given to new experiments; add them and then "
-            "call Store.abandon(ids, reason)"
+            "status='abandoned' cannot be given to new experiments; add them and then call Store.abandon(ids, reason)"
         )
-    if status in (ExperimentStatus.MEASURED, ExperimentStatus.FAILED) and (
-        source is not ExperimentSource.IMPORTED
-    ):
+    if status in (ExperimentStatus.MEASURED, ExperimentStatus.FAILED) and (source is not ExperimentSource.IMPORTED):
         raise InputDataError(
             f"status={status.value!r} with source='proposed': only imported experiments can be "
             "added already measured or failed; pass source='imported', or add them as "
             "'proposed' and record results with Store.record()"
         )
-    if batch is not None and (
-        isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1
-    ):
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1):
         raise InputDataError(f"batch={batch!r} must be a positive integer or None")
     return status, source, None if batch is None else int(batch)

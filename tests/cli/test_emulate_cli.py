@@ -12,10 +12,7 @@ from click.testing import CliRunner
 from nfpopt.cli.main import cli
 from nfpopt.paper import paper_cells_path
 
-RECIPE = (
-    "glass_ssa_m2_g,alumina_ssa_m2_g,ab_wt_pct,alumina_wt_pct,calcination_temp_c,"
-    "calcination_time_min,roughening\n"
-)
+RECIPE = "glass_ssa_m2_g,alumina_ssa_m2_g,ab_wt_pct,alumina_wt_pct,calcination_temp_c,calcination_time_min,roughening\n"
 
 
 def _run(*args: str) -> object:
@@ -75,13 +72,43 @@ def test_a_bad_row_stops_with_its_row_and_column(tmp_path: Path, row: str, colum
     assert not out.exists()
 
 
-def test_demo_replays_the_paper() -> None:
-    result = _run("demo")
+def test_replay_shows_the_paper_beside_the_emulator() -> None:
+    result = _run("replay")
     assert result.exit_code == 0
     assert "3929" in result.output and "AB5" in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["emulate"], ["demo"]])
+def test_demo_runs_a_simulated_campaign_from_cell_a(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = _run("demo", "--experiments", "8", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "8 experiments" in result.output and "paper: Cell E" in result.output
+    from nfpopt.campaign import Campaign
+    from nfpopt.store import Store
+
+    with Store(db) as store:
+        table = Campaign.open(store).table()
+    assert len(table) == 9  # Cell A + 8 proposed
+    assert set(table.loc[table["source"] == "proposed", "status"]) <= {"measured", "failed"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["emulate"],
+        ["replay"],
+        ["demo"],
+        ["init"],
+        ["import"],
+        ["propose"],
+        ["start"],
+        ["record"],
+        ["abandon"],
+        ["status"],
+        ["export"],
+    ],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = _run(*command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output

@@ -10,8 +10,13 @@ from nfpopt.emulator import emulate
 from nfpopt.exceptions import DomainError, InputDataError
 
 CELL_C = {
-    "glass_ssa_m2_g": 27.0, "alumina_ssa_m2_g": 45.0, "ab_wt_pct": 4.2, "alumina_wt_pct": 12.4,
-    "calcination_temp_c": 525.0, "calcination_time_min": 30.0, "roughening": "none",
+    "glass_ssa_m2_g": 27.0,
+    "alumina_ssa_m2_g": 45.0,
+    "ab_wt_pct": 4.2,
+    "alumina_wt_pct": 12.4,
+    "calcination_temp_c": 525.0,
+    "calcination_time_min": 30.0,
+    "roughening": "none",
 }
 
 

@@ -36,19 +36,27 @@ def test_longer_or_hotter_firing_never_diffuses_less(temp: float, time: float, d
 
 def _charge_transfer(glass: float, alumina: float, alumina_wt: float, roughening: str) -> float:
     breakdown = resistance_breakdown(
-        glass_ssa_m2_g=np.array([glass]), alumina_ssa_m2_g=np.array([alumina]),
-        alumina_wt_pct=np.array([alumina_wt]), ab_wt_pct=np.array([4.2]),
-        roughening=np.array([roughening], dtype=object), crystal_fraction=np.array([1.0]),
-        bonded_fraction=np.array([1.0]), interdiffusion_um=np.array([0.0]),
-        cell_area_cm2=np.array([1.0]), test_temp_c=np.array([30.0]),
+        glass_ssa_m2_g=np.array([glass]),
+        alumina_ssa_m2_g=np.array([alumina]),
+        alumina_wt_pct=np.array([alumina_wt]),
+        ab_wt_pct=np.array([4.2]),
+        roughening=np.array([roughening], dtype=object),
+        crystal_fraction=np.array([1.0]),
+        bonded_fraction=np.array([1.0]),
+        interdiffusion_um=np.array([0.0]),
+        cell_area_cm2=np.array([1.0]),
+        test_temp_c=np.array([30.0]),
     )
     return float(breakdown.charge_transfer_ohm[0] + breakdown.anode_ohm[0])
 
 
 @PROPERTY_SETTINGS
 @given(
-    glass=finite(0.5, 60.0), alumina=finite(1.0, 80.0), alumina_wt=finite(0.5, 30.0),
-    grow=finite(1.0, 10.0), which=st.sampled_from(["glass", "alumina", "alumina_wt"]),
+    glass=finite(0.5, 60.0),
+    alumina=finite(1.0, 80.0),
+    alumina_wt=finite(0.5, 30.0),
+    grow=finite(1.0, 10.0),
+    which=st.sampled_from(["glass", "alumina", "alumina_wt"]),
 )
 def test_more_contact_area_never_raises_interfacial_resistance(
     glass: float, alumina: float, alumina_wt: float, grow: float, which: str

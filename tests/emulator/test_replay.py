@@ -26,10 +26,7 @@ def test_2c_capacity_within_6_mah_g(cells: pd.DataFrame, replay: pd.DataFrame, c
 
 
 def test_capacity_is_zero_where_table_1_reports_zero(cells: pd.DataFrame, replay: pd.DataFrame) -> None:
-    zeros = [
-        (cell, column) for cell in "ABCDE" for column in CAPACITY_COLUMNS
-        if cells.loc[cell, column] == 0.0
-    ]
+    zeros = [(cell, column) for cell in "ABCDE" for column in CAPACITY_COLUMNS if cells.loc[cell, column] == 0.0]
     assert len(zeros) == 3  # B at 1 C, C at 5 C, D at 10 C
     for cell, column in zeros:
         assert replay.loc[cell, column] == 0.0, f"{cell} {column}"
@@ -77,7 +74,9 @@ def test_pouch_cell_within_20_pct_of_8_2_ohm(cells: pd.DataFrame, replay: pd.Dat
 
 
 @pytest.mark.parametrize(("cell", "column"), [("C_0C", "capacity_0p2c_mah_g"), ("C_minus20C", "capacity_0p1c_mah_g")])
-def test_cold_cell_c_capacity_within_10_mah_g(cells: pd.DataFrame, replay: pd.DataFrame, cell: str, column: str) -> None:
+def test_cold_cell_c_capacity_within_10_mah_g(
+    cells: pd.DataFrame, replay: pd.DataFrame, cell: str, column: str
+) -> None:
     assert abs(replay.loc[cell, column] - cells.loc[cell, column]) <= 10.0
 
 

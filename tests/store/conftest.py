@@ -1,56 +1,15 @@
-"""Fixtures for the store tests: one fresh, empty database per test on every backend.
-
-SQLite always runs, in ``tmp_path``. PostgreSQL runs when ``NFPOPT_TEST_POSTGRES_URL`` names
-a database the test role owns (``eval "$(bash .ci/postgres.sh)"`` sets one up); each test
-then gets its own schema, selected through the connection's ``search_path`` and dropped
-afterwards.
-"""
+"""Fixtures for the store tests: an open store on every backend (``db_url`` is in
+``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from nfpopt.store import Store
 
 from .helpers import CAMPAIGN_TOML
-
-POSTGRES_ENV_VAR = "NFPOPT_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def backend(request: pytest.FixtureRequest) -> str:
-    """The name of the backend under test."""
-    return str(request.param)
-
-
-@pytest.fixture
-def db_url(backend: str, tmp_path: os.PathLike[str]) -> Iterator[str]:
-    """The URL of a fresh, empty database on ``backend``."""
-    if backend == "sqlite":
-        yield f"sqlite:///{os.path.join(tmp_path, 'campaign.db')}"
-        return
-    base = os.environ.get(POSTGRES_ENV_VAR, "").strip()
-    if not base:
-        pytest.skip(f'PostgreSQL: set {POSTGRES_ENV_VAR} (eval "$(bash .ci/postgres.sh)")')
-    schema = f"nfpopt_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture

@@ -40,21 +40,15 @@ def _spawn(url: str, first_id: int, count: int, workdir: Path, mode: str) -> sub
         "--mode",
         mode,
     ]
-    return subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _wait_for(
-    paths: list[Path], workers: list[subprocess.Popen[str]], timeout_s: float = 60.0
-) -> None:
+def _wait_for(paths: list[Path], workers: list[subprocess.Popen[str]], timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not all(path.exists() for path in paths):
         for worker in workers:
             if worker.poll() is not None:
-                pytest.fail(
-                    f"worker exited early ({worker.returncode}):\n{worker.communicate()[0]}"
-                )
+                pytest.fail(f"worker exited early ({worker.returncode}):\n{worker.communicate()[0]}")
         if time.monotonic() > deadline:
             pytest.fail(f"workers did not reach {paths} within {timeout_s} s")
         time.sleep(0.01)

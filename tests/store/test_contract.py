@@ -225,9 +225,7 @@ def test_imported_experiments_arrive_measured_or_failed(store: Store, campaign: 
             "failure reason",
             id="failed_without_reason",
         ),
-        pytest.param(
-            RECIPES[:1], {"outcomes": [{OHM: 1.0}]}, "no outcomes", id="proposed_with_outcomes"
-        ),
+        pytest.param(RECIPES[:1], {"outcomes": [{OHM: 1.0}]}, "no outcomes", id="proposed_with_outcomes"),
         pytest.param(
             RECIPES,
             {"outcomes": [{OHM: 1.0}], "status": "measured", "source": "imported"},
@@ -263,9 +261,7 @@ def test_bad_experiments_are_refused(
         pytest.param("abandon", "abandoned", id="abandon_abandoned"),
     ],
 )
-def test_bad_transitions_change_nothing(
-    store: Store, campaign: str, method: str, target: str
-) -> None:
+def test_bad_transitions_change_nothing(store: Store, campaign: str, method: str, target: str) -> None:
     ids = store.add_experiments(campaign, RECIPES)
     store.start([ids[0]])
     store.record(campaign, [Result(ids[1], {OHM: 1.0})])
@@ -340,9 +336,7 @@ def test_bad_record_changes_nothing(
         assert path.read_bytes() == file_before
 
 
-def test_every_problem_is_named_at_once(
-    store: Store, campaign: str, recorded: dict[str, int]
-) -> None:
+def test_every_problem_is_named_at_once(store: Store, campaign: str, recorded: dict[str, int]) -> None:
     results = [Result(recorded["measured"], {OHM: 1.0}), Result(424242, {OHM: 1.0})]
     with pytest.raises(ExperimentStateError) as caught:
         store.record(campaign, results)
@@ -354,12 +348,10 @@ def test_every_problem_is_named_at_once(
 def test_amend_keeps_the_old_result_in_history(store: Store, campaign: str) -> None:
     [eid] = store.add_experiments(campaign, RECIPES[:1])
     assert store.history(eid) == []
-    first = store.record(
-        campaign, [Result(eid, {OHM: 5.0}, parameters_made={"carbon_wt_pct": 6})], recorded_by="ann"
-    )[0]
-    second = store.record(
-        campaign, [Result(eid, failure_reason="short circuit")], amend=True, recorded_by="bob"
-    )[0]
+    first = store.record(campaign, [Result(eid, {OHM: 5.0}, parameters_made={"carbon_wt_pct": 6})], recorded_by="ann")[
+        0
+    ]
+    second = store.record(campaign, [Result(eid, failure_reason="short circuit")], amend=True, recorded_by="bob")[0]
     third = store.record(campaign, [Result(eid, {OHM: 4.5})], amend=True)[0]
     assert (third.status, third.outcomes, third.failure_reason) == ("measured", {OHM: 4.5}, None)
     assert third.parameters_made == {"carbon_wt_pct": 6}  # kept: the amendment gave none
@@ -399,9 +391,7 @@ names = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_siz
 scalars = st.one_of(finite, st.integers(-(2**53), 2**53), st.booleans(), names)
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     recipe=st.dictionaries(
         names.filter(lambda n: n.strip() and n not in RESERVED_NAMES),
@@ -409,9 +399,7 @@ scalars = st.one_of(finite, st.integers(-(2**53), 2**53), st.booleans(), names)
         min_size=1,
         max_size=4,
     ),
-    outcomes=st.dictionaries(
-        st.sampled_from([OHM, "ssa_m2_g", "capacity_mah_g"]), finite, min_size=1
-    ),
+    outcomes=st.dictionaries(st.sampled_from([OHM, "ssa_m2_g", "capacity_mah_g"]), finite, min_size=1),
     prediction=st.recursive(
         finite | names | st.none(),
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=3),
@@ -425,15 +413,9 @@ def test_values_round_trip_exactly(
     [eid] = store.add_experiments(campaign, [recipe], predictions=[{"model": prediction}])
     store.record(campaign, [Result(eid, outcomes)])
     stored = store.experiment(eid)
-    assert {k: _bits(v) for k, v in stored.parameters_proposed.items()} == {
-        k: _bits(v) for k, v in recipe.items()
-    }
-    assert [type(v) for v in stored.parameters_proposed.values()] == [
-        type(v) for v in recipe.values()
-    ]
-    assert {k: _bits(v) for k, v in stored.outcomes.items()} == {
-        k: _bits(v) for k, v in outcomes.items()
-    }
+    assert {k: _bits(v) for k, v in stored.parameters_proposed.items()} == {k: _bits(v) for k, v in recipe.items()}
+    assert [type(v) for v in stored.parameters_proposed.values()] == [type(v) for v in recipe.values()]
+    assert {k: _bits(v) for k, v in stored.outcomes.items()} == {k: _bits(v) for k, v in outcomes.items()}
     assert stored.prediction == {"model": prediction}
 
 

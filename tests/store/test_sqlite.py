@@ -21,9 +21,7 @@ def test_plain_path_means_sqlite(tmp_path: Path, as_path: type) -> None:
     assert target.exists()
 
 
-def test_default_url_comes_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_default_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(DB_ENV_VAR, raising=False)
     assert default_url() == "sqlite:///nfpopt.db"
     monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "env.db"))
@@ -77,9 +75,7 @@ def test_write_transactions_lock_at_begin_and_reads_do_not(tmp_path: Path) -> No
     engine.dispose()
 
 
-def test_a_writer_locked_out_too_long_gets_a_store_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_writer_locked_out_too_long_gets_a_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "busy.db"
     monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_S", 0.2)
     with Store(path) as store:

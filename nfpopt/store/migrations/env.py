@@ -36,9 +36,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
-        "sqlalchemy.url"
-    )
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("pass the database to migrate: alembic -x url=sqlite:///dev.db ...")
     engine = create_engine(url, poolclass=pool.NullPool)

@@ -65,9 +65,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_experiments")),
     )
-    op.create_index(
-        op.f("ix_experiments_campaign_id_status"), "experiments", ["campaign_id", "status"]
-    )
+    op.create_index(op.f("ix_experiments_campaign_id_status"), "experiments", ["campaign_id", "status"])
     op.create_table(
         "outcome_history",
         sa.Column("id", sa.Integer(), nullable=False),
