@@ -10,6 +10,7 @@ from nfpopt.emulator.model import (
     OUTCOME_COLUMNS,
     emulate,
     emulate_truth,
+    physics_outcomes,
 )
 from nfpopt.emulator.parameters import (
     DEFAULT_PARAMETERS,
@@ -31,5 +32,6 @@ __all__ = [
     "capacity_column",
     "emulate",
     "emulate_truth",
+    "physics_outcomes",
     "validate_recipes",
 ]

@@ -16,6 +16,7 @@ from nfpopt.emulator import crystallisation, interdiffusion, rate, resistance, s
 from nfpopt.emulator.parameters import (
     DEFAULT_PARAMETERS,
     TABLE1_C_RATES,
+    THEORETICAL_CAPACITY_MAH_G,
     EmulatorParameters,
     capacity_column,
 )
@@ -175,7 +176,8 @@ def _add_noise(truth: pd.DataFrame, noise: float, rng: np.random.Generator) -> p
     noisy["internal_resistance_ohm"] = noisy[["r_bulk_ohm", "r_anode_ohm", "r_cathode_ohm"]].sum(axis=1, min_count=1)
     cell_factor = np.exp(rng.normal(0.0, noise, n))
     for column in CAPACITY_COLUMNS:
-        noisy[column] = truth[column] * cell_factor * np.exp(rng.normal(0.0, noise / 2.0, n))
+        scattered = truth[column] * cell_factor * np.exp(rng.normal(0.0, noise / 2.0, n))
+        noisy[column] = np.minimum(scattered, THEORETICAL_CAPACITY_MAH_G)  # no cell beats theory
     return noisy
 
 
@@ -214,3 +216,16 @@ def emulate(
     if noise > 0:
         physics = _add_noise(physics, noise, np.random.default_rng(seed))
     return _blank_unsintered(physics, clean, params)
+
+
+def physics_outcomes(
+    recipes: pd.DataFrame | Sequence[Mapping[str, object]], params: EmulatorParameters = DEFAULT_PARAMETERS
+) -> pd.DataFrame:
+    """Noise-free outcomes as if every layer had sintered (no NaN for failed layers).
+
+    The physics-informed surrogate uses these as its prior mean: it needs a value everywhere,
+    also where the emulator predicts that the layer would not sinter.
+    """
+    clean = validate_recipes(recipes, params=params)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _physics(clean, params)[list(OUTCOME_COLUMNS)]

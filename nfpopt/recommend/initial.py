@@ -11,21 +11,7 @@ import pandas as pd
 
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError
-
-
-def _already_tried(pool: pd.DataFrame, experiments: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """Mask of pool rows whose recipe matches an experiment's (any status)."""
-    if not len(experiments) or not all(n in experiments for n in names):
-        return np.zeros(len(pool), dtype=bool)
-    tried = {tuple(_key(v) for v in row) for row in experiments[names].itertuples(index=False)}
-    return np.array([tuple(_key(v) for v in row) in tried for row in pool[names].itertuples(index=False)])
-
-
-def _key(value: object) -> object:
-    try:
-        return round(float(value), 9)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
+from nfpopt.recommend.candidates import untried_pool
 
 
 def propose_space_filling(
@@ -45,8 +31,7 @@ def propose_space_filling(
     space = definition.space
     done = len(experiments[experiments["source"] == "proposed"]) if len(experiments) else 0
     if definition.candidate_pool is not None:
-        pool = definition.candidate_pool
-        untried = pool[~_already_tried(pool, experiments, list(space.names))]
+        untried = untried_pool(definition, experiments)
         if len(untried) < batch_size:
             raise InputDataError(
                 f"the candidate pool has {len(untried)} untried recipe(s), fewer than the batch of "

@@ -1,0 +1,173 @@
+"""Generic pool-based active-learning loop (batch size 1, no replacement).
+
+A :class:`PoolProblem` is a finite set of candidates with known objective values (to be
+minimised). A run draws ``n_initial`` random starting points with
+``random.Random(seed).sample(range(N), n_initial)`` (the same draw as the Liang et al.
+notebooks' ``random.seed(seed); random.sample(range(N), 2)``), then repeatedly asks a
+:class:`Strategy` which remaining candidate to "measure" next, and records the cumulative
+number of top-set members found. The loop is side-effect free: all state is local to
+:func:`run_pool`, and every random choice flows from ``seed``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from nfpopt.exceptions import InputDataError
+
+
+@dataclass(frozen=True)
+class PoolProblem:
+    """A finite candidate pool with known objective values (minimisation).
+
+    Attributes:
+        name: dataset name, used in reports.
+        X: shape ``(N, d)``, raw (unscaled) inputs, one row per candidate.
+        y: shape ``(N,)``, objective values; smaller is better.
+        n_top: size of the top set: the ``n_top`` smallest values of ``y``.
+        feature_names: names of the ``d`` input columns.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    n_top: int
+    feature_names: tuple[str, ...] = ()
+    top_mask: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.X.ndim != 2 or self.y.shape != (self.X.shape[0],):
+            raise InputDataError(f"{self.name}: X must be (N, d) and y (N,), got {self.X.shape=}, {self.y.shape=}")
+        if not 1 <= self.n_top <= self.y.size:
+            raise InputDataError(f"{self.name}: need 1 <= n_top <= N, got {self.n_top=}")
+        # Stable sort, like pandas' sort_values(...).head(n_top) in the notebooks.
+        top = np.argsort(self.y, kind="stable")[: self.n_top]
+        mask = np.zeros(self.y.size, dtype=bool)
+        mask[top] = True
+        object.__setattr__(self, "top_mask", mask)
+
+    @property
+    def n_pool(self) -> int:
+        """Number of candidates N."""
+        return int(self.y.size)
+
+
+@runtime_checkable
+class Strategy(Protocol):
+    """Chooses the next candidate. Implementations must be pure: data in, index out.
+
+    Attributes:
+        name: short label used in reports, e.g. ``"gp-ard-lcb2"``.
+    """
+
+    name: str
+
+    def select(
+        self,
+        X_observed: np.ndarray,
+        y_observed: np.ndarray,
+        X_candidates: np.ndarray,
+        rng: np.random.Generator,
+    ) -> int:
+        """Return the position (row) in ``X_candidates`` of the next experiment.
+
+        Args:
+            X_observed: shape ``(n, d)``, raw inputs measured so far, in measurement order.
+            y_observed: shape ``(n,)``, their objective values (minimisation).
+            X_candidates: shape ``(m, d)``, raw inputs still in the pool, in increasing
+                pool-index order.
+            rng: the run's random generator; draw every random number from it.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of one pool-based run.
+
+    Attributes:
+        dataset: problem name.
+        strategy: strategy name.
+        seed: the run seed (it fixes the initial points and ``rng``).
+        order: pool indices in the order they were measured (initial points first).
+        top_counts: cumulative number of top-set members after each measurement.
+        n_pool: N.
+        n_top: size of the top set.
+        runtime_s: wall-clock time of the run in seconds.
+    """
+
+    dataset: str
+    strategy: str
+    seed: int
+    order: tuple[int, ...]
+    top_counts: tuple[int, ...]
+    n_pool: int
+    n_top: int
+    runtime_s: float
+
+    def top_fraction(self) -> np.ndarray:
+        """Top%(i) for i = 1..N, padded with 1 after an early stop."""
+        curve = np.ones(self.n_pool)
+        curve[: len(self.top_counts)] = np.asarray(self.top_counts) / self.n_top
+        return curve
+
+
+def initial_indices(seed: int, n_pool: int, n_initial: int = 2) -> list[int]:
+    """The notebook's initial design: ``random.seed(seed); random.sample(range(N), k)``."""
+    if not 1 <= n_initial <= n_pool:
+        raise InputDataError(f"need 1 <= n_initial <= N, got ({n_initial=}, {n_pool=})")
+    return random.Random(seed).sample(range(n_pool), n_initial)
+
+
+def run_pool(
+    problem: PoolProblem,
+    strategy: Strategy,
+    seed: int,
+    n_initial: int = 2,
+    stop_when_all_found: bool = True,
+) -> RunResult:
+    """Run one sequential pool-based campaign until the pool is empty or the top set found.
+
+    Args:
+        problem: the candidate pool.
+        strategy: chooses each next experiment.
+        seed: fixes the initial points and seeds the ``numpy`` generator given to the
+            strategy.
+        n_initial: number of random initial experiments (they count as cycles 1..n_initial).
+        stop_when_all_found: stop once every top-set member is measured. Top% is 1 from
+            then on, so the metrics are unchanged; only time is saved.
+
+    Returns:
+        The :class:`RunResult`, with ``top_counts`` of length N or shorter after a stop.
+    """
+    start = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    order = initial_indices(seed, problem.n_pool, n_initial)
+    chosen = set(order)
+    remaining = [index for index in range(problem.n_pool) if index not in chosen]
+    counts = np.cumsum(problem.top_mask[order]).tolist()
+    while remaining and not (stop_when_all_found and counts[-1] == problem.n_top):
+        position = strategy.select(problem.X[order], problem.y[order], problem.X[remaining], rng)
+        if not 0 <= position < len(remaining):
+            raise InputDataError(
+                f"strategy {strategy.name!r} returned {position=} but only "
+                f"{len(remaining)} candidates remain; return a row of X_candidates"
+            )
+        index = remaining.pop(int(position))
+        order.append(index)
+        counts.append(counts[-1] + int(problem.top_mask[index]))
+    return RunResult(
+        dataset=problem.name,
+        strategy=strategy.name,
+        seed=seed,
+        order=tuple(int(i) for i in order),
+        top_counts=tuple(int(c) for c in counts),
+        n_pool=problem.n_pool,
+        n_top=problem.n_top,
+        runtime_s=time.perf_counter() - start,
+    )

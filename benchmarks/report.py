@@ -1,0 +1,168 @@
+"""Tables and plots of pool-based benchmark results (side effects live here only).
+
+* :func:`curves_frame`: one row per (run, learning cycle): the long CSV of Top% curves;
+* :func:`summarise`: one row per (dataset, strategy): AF at Top% 0.5/0.8 with their
+  5-95 % bands, EF at a few cycles, peak EF, cycles to reach 50/80/100 % (median curve),
+  and runtime per run;
+* :func:`write_report`: writes ``curves.csv``, ``summary.csv``, ``summary.md`` and one
+  ``topk_<dataset>.png`` per dataset into a folder;
+* :func:`compare_with_published`: the Crossed-barrel check against PUBLISHED.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks import metrics
+from benchmarks.pool import RunResult
+
+EF_CYCLES = (10, 25, 50)
+"""Learning cycles at which the summary reports EF of the median curve."""
+
+
+def curves_frame(results: Sequence[RunResult]) -> pd.DataFrame:
+    """Long table: dataset, strategy, seed, cycle (1..N), pool_index (-1 after a stop),
+    top_count and top_fraction (padded with 1 after a stop)."""
+    frames = []
+    for result in results:
+        n_done = len(result.order)
+        pool_index = np.full(result.n_pool, -1)
+        pool_index[:n_done] = result.order
+        counts = np.full(result.n_pool, result.n_top)
+        counts[:n_done] = result.top_counts
+        frames.append(
+            pd.DataFrame(
+                {
+                    "dataset": result.dataset,
+                    "strategy": result.strategy,
+                    "seed": result.seed,
+                    "cycle": np.arange(1, result.n_pool + 1),
+                    "pool_index": pool_index,
+                    "top_count": counts,
+                    "top_fraction": result.top_fraction(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _groups(results: Sequence[RunResult]) -> list[tuple[tuple[str, str], list[RunResult]]]:
+    def key(r: RunResult) -> tuple[str, str]:
+        return r.dataset, r.strategy
+
+    return [(k, list(g)) for k, g in groupby(sorted(results, key=key), key=key)]
+
+
+def summary_row(runs: Sequence[RunResult], n_folds: int = 5) -> dict[str, float | int | str]:
+    """Metrics of all runs of one (dataset, strategy) pair."""
+    curves = np.stack([run.top_fraction() for run in runs])
+    agg = metrics.aggregate_folds(curves, n_folds=n_folds)
+    row: dict[str, float | int | str] = {
+        "dataset": runs[0].dataset,
+        "strategy": runs[0].strategy,
+        "runs": len(runs),
+        "N": runs[0].n_pool,
+        "n_top": runs[0].n_top,
+    }
+    for level in (0.8, 0.5):
+        tag = f"AF{int(level * 100)}"
+        row[tag] = metrics.acceleration_factor_at(agg.median, level)
+        row[f"{tag}_lo"] = metrics.acceleration_factor_at(agg.low, level)
+        row[f"{tag}_hi"] = metrics.acceleration_factor_at(agg.high, level)
+    ef = metrics.enhancement_factor(agg.median)
+    for cycle in EF_CYCLES:
+        row[f"EF@{cycle}"] = float(ef[cycle - 1]) if cycle <= ef.size else float("nan")
+    row["EF_peak"], row["EF_peak_cycle"] = metrics.peak_enhancement(agg.median)
+    for level in (0.5, 0.8, 1.0):
+        reached = metrics.cycles_to_reach(agg.median, level)
+        row[f"cycles_to_{int(level * 100)}"] = reached if reached is not None else -1
+    row["runtime_s_per_run"] = float(np.mean([run.runtime_s for run in runs]))
+    row["measured_per_run"] = float(np.mean([len(run.order) for run in runs]))
+    return row
+
+
+def summarise(results: Sequence[RunResult], n_folds: int = 5) -> pd.DataFrame:
+    """One row per (dataset, strategy); see :func:`summary_row`."""
+    return pd.DataFrame([summary_row(runs, n_folds) for _, runs in _groups(results)])
+
+
+def markdown_table(frame: pd.DataFrame, digits: int = 2) -> str:
+    """A GitHub-flavoured markdown table (no ``tabulate`` dependency)."""
+
+    def cell(value: object) -> str:
+        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |"]
+    lines.append("|" + "---|" * len(frame.columns))
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines) + "\n"
+
+
+def plot_top_fraction(results: Sequence[RunResult], path: Path, n_folds: int = 5) -> None:
+    """Top% (median and 5-95 % band, rounded to 0.005) vs learning cycle, one dataset."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    n_pool = results[0].n_pool
+    cycles = np.arange(1, n_pool + 1)
+    ax.plot(cycles, metrics.random_baseline(n_pool), "k--", label="random (i/N)")
+    for (_, strategy), runs in _groups(results):
+        agg = metrics.aggregate_folds(np.stack([r.top_fraction() for r in runs]), n_folds=n_folds)
+        (line,) = ax.plot(cycles, metrics.round_to_grid(agg.median), label=strategy)
+        low, high = metrics.round_to_grid(agg.low), metrics.round_to_grid(agg.high)
+        ax.fill_between(cycles, low, high, color=line.get_color(), alpha=0.2)
+    ax.axhline(0.8, color="k", alpha=0.2, linestyle="--")
+    ax.set(xscale="log", ylim=(0, 1.05), xlabel="learning cycle i", ylabel="Top%")
+    ax.set_title(f"{results[0].dataset} (N={n_pool}, {len(results)} runs in all)")
+    ax.legend(frameon=False, fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_report(results: Sequence[RunResult], output_dir: Path) -> pd.DataFrame:
+    """Write curves.csv, summary.csv, summary.md and per-dataset PNGs; return the summary."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    curves_frame(results).to_csv(output_dir / "curves.csv", index=False)
+    summary = summarise(results)
+    summary.to_csv(output_dir / "summary.csv", index=False)
+    (output_dir / "summary.md").write_text(markdown_table(summary))
+    for dataset in sorted({r.dataset for r in results}):
+        subset = [r for r in results if r.dataset == dataset]
+        plot_top_fraction(subset, output_dir / f"topk_{dataset}.png")
+    return summary
+
+
+def compare_with_published(summary: pd.DataFrame) -> pd.DataFrame:
+    """AF at Top% 0.8 on Crossed barrel against the values recomputed from stored runs.
+
+    ``within_band`` is True when the measured median lies inside the published 5-95 %
+    band of the fold means.
+    """
+    from benchmarks.liang2021 import PUBLISHED_CROSSED_BARREL
+
+    rows = []
+    for strategy, ref in PUBLISHED_CROSSED_BARREL.items():
+        match = summary[(summary.dataset == "crossed_barrel") & (summary.strategy == strategy)]
+        measured = float(match.AF80.iloc[0]) if len(match) else float("nan")
+        rows.append(
+            {
+                "strategy": strategy,
+                "source": ref.source,
+                "published_AF80": ref.af80,
+                "published_band": f"{ref.band[0]}-{ref.band[1]}",
+                "measured_AF80": measured,
+                "measured_band": (f"{match.AF80_lo.iloc[0]:.2f}-{match.AF80_hi.iloc[0]:.2f}" if len(match) else ""),
+                "runs": int(match.runs.iloc[0]) if len(match) else 0,
+                "within_band": bool(ref.band[0] <= measured <= ref.band[1]),
+            }
+        )
+    return pd.DataFrame(rows)

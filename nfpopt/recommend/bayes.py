@@ -1,0 +1,270 @@
+"""The Bayesian recommender: feasibility-aware, constrained, multi-objective batches.
+
+Pure: (definition, experiments so far, batch size) -> a batch of recipes with their
+predictions and the reason each was chosen. Steps:
+
+1. Too few successful experiments to model -> continue the space-filling design.
+2. Fit one surrogate per objective and per outcome-constrained outcome on the successful
+   experiments (resistance-like outcomes on a log scale), and a feasibility model on every
+   finished experiment, failures included.
+3. Candidates that satisfy every known constraint exactly: the untried rows of the candidate
+   pool, or scrambled Sobol points plus local perturbations of the best recipes so far,
+   filtered by the constraints (mixed categorical levels come with the candidates).
+4. Choose the batch jointly by sequential greedy optimisation over the candidates of
+   qLogNoisyExpectedHypervolumeImprovement (several objectives) or qLogNoisyExpectedImprovement
+   (one), with the feasibility latent and the outcome constraints as constraints and the pending
+   (proposed or running) experiments as X_pending.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from botorch.acquisition.logei import qLogNoisyExpectedImprovement
+from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
+from botorch.acquisition.multi_objective.objective import GenericMCMultiOutputObjective
+from botorch.acquisition.objective import GenericMCObjective
+from botorch.models.model import ModelList
+from botorch.optim import optimize_acqf_discrete
+from botorch.sampling.list_sampler import ListSampler
+from botorch.sampling.normal import SobolQMCNormalSampler
+
+from nfpopt.definition import CampaignDefinition
+from nfpopt.objectives import Objective
+from nfpopt.recommend.candidates import candidate_recipes
+from nfpopt.recommend.initial import propose_space_filling
+from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
+from nfpopt.surrogates.botorch_models import botorch_model
+from nfpopt.surrogates.gp import DTYPE
+
+PENDING = ("proposed", "running")
+_MC_SAMPLES = 64
+
+
+@dataclass(frozen=True)
+class RecommenderSettings:
+    """Knobs of the recommender (defaults measured in ``benchmarks``; see docs)."""
+
+    surrogate: str = "gp"
+    n_candidates: int = 1024
+    n_local: int = 256
+    mc_samples: int = _MC_SAMPLES
+
+
+@dataclass
+class FittedModels:
+    """Everything fitted on one campaign state."""
+
+    encoder: Encoder
+    outcomes: dict[str, OutcomeModel]
+    feasibility: FeasibilityModel | None
+
+
+def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.DataFrame:
+    """Measured experiments that succeeded (feasibility outcome not false)."""
+    if not len(experiments):
+        return experiments
+    done = experiments[experiments["status"] == "measured"]
+    if definition.feasibility and definition.feasibility in done:
+        done = done[done[definition.feasibility].map(lambda v: v is not False and v is not None and bool(v))]
+    return done.reset_index(drop=True)
+
+
+def finished(experiments: pd.DataFrame) -> pd.DataFrame:
+    """Measured or failed experiments (the feasibility model's data)."""
+    if not len(experiments):
+        return experiments
+    return experiments[experiments["status"].isin(["measured", "failed"])].reset_index(drop=True)
+
+
+def _prior_mean(definition: CampaignDefinition, outcome: str):  # noqa: ANN202
+    from nfpopt.emulator import OUTCOME_COLUMNS, RECIPE_COLUMNS, physics_outcomes
+
+    required = set(RECIPE_COLUMNS) - {"cell_area_cm2", "test_temp_c"}
+    if outcome not in OUTCOME_COLUMNS or not required <= set(definition.space.names):
+        return None
+    return lambda recipes: physics_outcomes(recipes)[outcome].to_numpy(float)
+
+
+def fit_models(
+    definition: CampaignDefinition, experiments: pd.DataFrame, settings: RecommenderSettings, *, seed: int = 0
+) -> FittedModels:
+    """Fit the surrogates the recommender needs on the campaign's experiments."""
+    encoder = Encoder(definition.space)
+    good = successful(definition, experiments)
+    names = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
+    models: dict[str, OutcomeModel] = {}
+    for name in dict.fromkeys(names):
+        prior = _prior_mean(definition, name) if settings.surrogate == "physics_gp" else None
+        model = OutcomeModel(name, encoder, make_surrogate(settings.surrogate, seed), prior_mean=prior)
+        values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
+        models[name] = model.fit(good, values)
+    feasibility = None
+    done = finished(experiments)
+    if definition.feasibility and len(done) >= 2:
+        succeeded = done["status"].eq("measured").to_numpy() & done.get(
+            definition.feasibility, pd.Series(True, index=done.index)
+        ).map(lambda v: v is not False).to_numpy(bool)
+        feasibility = FeasibilityModel(encoder).fit(done, succeeded)
+    return FittedModels(encoder, models, feasibility)
+
+
+def _utility(objective: Objective, model: OutcomeModel, y: torch.Tensor) -> torch.Tensor:
+    if objective.direction == "maximise":
+        return y
+    if objective.direction == "minimise":
+        return -y
+    target = float(model.scale_.forward(np.array([objective.target]))[0])
+    return -(y - target).abs()
+
+
+def _reference_point(definition: CampaignDefinition, fitted: FittedModels, good: pd.DataFrame) -> list[float]:
+    """Thresholds as utilities on the model scale; the worst observed value where none is given."""
+    ref = []
+    for objective in definition.objectives:
+        model = fitted.outcomes[objective.outcome]
+        if objective.threshold is not None and (not model.scale_.log or objective.threshold > 0):
+            value = float(model.scale_.forward(np.array([objective.threshold]))[0])
+            ref.append(float(_utility(objective, model, torch.tensor(value))))
+            continue
+        observed = torch.as_tensor(model.scale_.forward(good[objective.outcome].astype(float).to_numpy()))
+        utilities = _utility(objective, model, observed)
+        ref.append(float(utilities.min() - 0.1 * (utilities.max() - utilities.min() + 1e-9)))
+    return ref
+
+
+def _constraints(definition: CampaignDefinition, fitted: FittedModels, index: dict[str, int]) -> list:
+    """Constraint callables on posterior samples: feasible where each returns <= 0."""
+    constraints = []
+    if fitted.feasibility is not None and fitted.feasibility.model_ is not None:
+        position = index["__feasible__"]
+        constraints.append(lambda Z, i=position: -Z[..., i])
+    for limit in definition.outcome_constraints:
+        scale = fitted.outcomes[limit.outcome].scale_
+        position = index[limit.outcome]
+        if math.isfinite(limit.lower) and (not scale.log or limit.lower > 0):
+            low = float(scale.forward(np.array([limit.lower]))[0])
+            constraints.append(lambda Z, i=position, b=low: b - Z[..., i])
+        if math.isfinite(limit.upper):
+            high = float(scale.forward(np.array([limit.upper]))[0])
+            constraints.append(lambda Z, i=position, b=high: Z[..., i] - b)
+    return constraints
+
+
+def build_acquisition(
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    fitted: FittedModels,
+    settings: RecommenderSettings,
+    *,
+    seed: int,
+):
+    """The joint batch acquisition function on the encoded space."""
+    names = list(fitted.outcomes)
+    submodels = [botorch_model(fitted.outcomes[n]) for n in names]
+    index = {n: i for i, n in enumerate(names)}
+    if fitted.feasibility is not None and fitted.feasibility.model_ is not None:
+        index["__feasible__"] = len(submodels)
+        submodels.append(fitted.feasibility.model_)
+    model = ModelList(*submodels)
+    good = successful(definition, experiments)
+    x_baseline = torch.as_tensor(fitted.encoder.transform(good), dtype=DTYPE)
+    pending = experiments[experiments["status"].isin(PENDING)] if len(experiments) else experiments
+    x_pending = torch.as_tensor(fitted.encoder.transform(pending), dtype=DTYPE) if len(pending) else None
+    sampler = ListSampler(
+        *[
+            SobolQMCNormalSampler(sample_shape=torch.Size([settings.mc_samples]), seed=seed + i)
+            for i in range(len(submodels))
+        ]
+    )
+    objectives = definition.objectives
+    constraints = _constraints(definition, fitted, index) or None
+
+    def utilities(samples: torch.Tensor, X: torch.Tensor | None = None) -> torch.Tensor:
+        columns = [_utility(o, fitted.outcomes[o.outcome], samples[..., index[o.outcome]]) for o in objectives]
+        return torch.stack(columns, dim=-1)
+
+    if len(objectives) == 1:
+        return qLogNoisyExpectedImprovement(
+            model,
+            X_baseline=x_baseline,
+            sampler=sampler,
+            objective=GenericMCObjective(lambda samples, X=None: utilities(samples)[..., 0]),
+            X_pending=x_pending,
+            prune_baseline=True,
+            constraints=constraints,
+        )
+    return qLogNoisyExpectedHypervolumeImprovement(
+        model,
+        ref_point=_reference_point(definition, fitted, good),
+        X_baseline=x_baseline,
+        sampler=sampler,
+        objective=GenericMCMultiOutputObjective(utilities),
+        X_pending=x_pending,
+        prune_baseline=True,
+        constraints=constraints,
+    )
+
+
+def propose_bayesian(
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    batch_size: int,
+    settings: RecommenderSettings | None = None,
+) -> pd.DataFrame:
+    """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns."""
+    settings = settings or RecommenderSettings()
+    seed = int(np.random.SeedSequence([definition.seed, len(experiments)]).generate_state(1)[0])
+    good = successful(definition, experiments)
+    modelled = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
+    measured = min((int(good[n].notna().sum()) if n in good else 0) for n in modelled) if len(good) else 0
+    if measured < 2 or len(finished(experiments)) < definition.initial_design_size:
+        batch = propose_space_filling(definition, experiments, batch_size, method="sobol")
+        return batch.assign(rationale="initial space-filling design (too few results to model)")
+    torch.manual_seed(seed)
+    fitted = fit_models(definition, experiments, settings, seed=seed)
+    candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
+    acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
+    choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
+    q = min(batch_size, len(candidates))
+    with torch.no_grad():
+        chosen, _ = optimize_acqf_discrete(acquisition, q=q, choices=choices, unique=True)
+    rows = [int(torch.nonzero((choices == x).all(dim=-1))[0, 0]) for x in chosen]
+    batch = candidates.iloc[rows].reset_index(drop=True)
+    return explain(definition, fitted, batch, good)
+
+
+def explain(
+    definition: CampaignDefinition, fitted: FittedModels, batch: pd.DataFrame, good: pd.DataFrame
+) -> pd.DataFrame:
+    """Predicted outcomes +- sd, probability of success and a one-line reason per recipe."""
+    out = batch.copy()
+    scaled = {}
+    for name, model in fitted.outcomes.items():
+        mean, sd = model.predict(batch)
+        out[f"predicted_{name}"], out[f"predicted_{name}_sd"] = mean, sd
+        scaled[name] = model.predict_scaled(batch)
+    out["p_feasible"] = fitted.feasibility.probability(batch) if fitted.feasibility is not None else 1.0
+    reasons = []
+    for i in range(len(batch)):
+        parts = []
+        for objective in definition.objectives:
+            model = fitted.outcomes[objective.outcome]
+            observed = model.scale_.forward(good[objective.outcome].astype(float).to_numpy())
+            best = max(objective.utility(v) for v in observed) if objective.direction != "target" else None
+            mean, sd = scaled[objective.outcome][0][i], scaled[objective.outcome][1][i]
+            spread = max(float(np.ptp(observed)), 1e-9)
+            utility = mean if objective.direction == "maximise" else -mean
+            if best is not None and utility > best:
+                parts.append(f"{objective.outcome}: predicted better than the best so far (exploit)")
+            elif sd > 0.25 * spread:
+                parts.append(f"{objective.outcome}: uncertain here (sd {sd / spread:.0%} of the range; explore)")
+            else:
+                parts.append(f"{objective.outcome}: near the trade-off front")
+        reasons.append("; ".join(parts) + f"; P(success) {out['p_feasible'].iloc[i]:.2f}")
+    out["rationale"] = reasons
+    return out

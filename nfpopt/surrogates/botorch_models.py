@@ -1,0 +1,54 @@
+"""BoTorch views of fitted outcome models, for the acquisition functions.
+
+A plain GP outcome is its ``SingleTaskGP``. A physics-informed outcome adds the emulator's
+prediction to the GP's posterior mean (:class:`PriorMeanModel`); the prior is computed in
+numpy on decoded recipes, so it has no gradient: the recommender optimises over a discrete,
+constraint-satisfying candidate set, where none is needed.
+"""
+
+from __future__ import annotations
+
+import torch
+from botorch.models.model import Model
+from botorch.posteriors.gpytorch import GPyTorchPosterior
+from gpytorch.distributions import MultivariateNormal
+
+from nfpopt.surrogates.base import OutcomeModel
+from nfpopt.surrogates.gp import DTYPE
+
+
+class PriorMeanModel(Model):
+    """Posterior of ``prior(x) + GP(x)`` for a GP fitted to ``y - prior``."""
+
+    def __init__(self, outcome_model: OutcomeModel) -> None:
+        super().__init__()
+        self.outcome_model = outcome_model
+        self.gp = outcome_model.surrogate.model_  # type: ignore[attr-defined]
+
+    @property
+    def num_outputs(self) -> int:
+        return 1
+
+    @property
+    def batch_shape(self) -> torch.Size:
+        return self.gp.batch_shape
+
+    def _prior(self, X: torch.Tensor) -> torch.Tensor:
+        flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
+        recipes = self.outcome_model.encoder.inverse_transform(flat)
+        prior = self.outcome_model._prior(recipes)  # noqa: SLF001 - same package
+        return torch.as_tensor(prior, dtype=DTYPE).reshape(X.shape[:-1])
+
+    def posterior(self, X, output_indices=None, observation_noise=False, posterior_transform=None, **kwargs):  # noqa: ANN001, ANN201
+        base = self.gp.posterior(X, observation_noise=observation_noise)
+        mvn = base.distribution
+        shifted = MultivariateNormal(mvn.mean + self._prior(X), mvn.lazy_covariance_matrix)
+        posterior = GPyTorchPosterior(shifted)
+        return posterior_transform(posterior) if posterior_transform is not None else posterior
+
+
+def botorch_model(outcome_model: OutcomeModel) -> Model:
+    """The BoTorch model of a fitted GP outcome model (with its prior mean, if any)."""
+    if outcome_model.prior_mean is not None:
+        return PriorMeanModel(outcome_model)
+    return outcome_model.surrogate.model_  # type: ignore[attr-defined]
