@@ -1,4 +1,7 @@
-"""Gaussian-process baseline (BoTorch/GPyTorch) mirroring the notebook's GPy model.
+"""Gaussian-process strategies: the notebook's GPy baseline rebuilt in BoTorch, and nfpopt's GP.
+
+:class:`GaussianProcessStrategy` mirrors the notebook's GPy model;
+:class:`NfpoptGPStrategy` runs nfpopt's own surrogate in the same loop.
 
 The notebook fits ``GPy.models.GPRegression`` with kernel ``Matern52(ARD) + Bias``, zero
 mean, Gaussian noise initialised at 0.01, and ``optimize_restarts(num_restarts=10,
@@ -27,11 +30,14 @@ warning, instead of ending the run (quirk c).
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 import torch
+from botorch.acquisition.logei import qLogNoisyExpectedImprovement
 from botorch.models import SingleTaskGP
 from botorch.optim.fit import fit_gpytorch_mll_scipy
+from botorch.sampling.normal import SobolQMCNormalSampler
 from gpytorch.constraints import GreaterThan
 from gpytorch.kernels import ConstantKernel, MaternKernel, ScaleKernel
 from gpytorch.likelihoods import GaussianLikelihood
@@ -39,7 +45,8 @@ from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
 from gpytorch.utils.errors import NotPSDError
 
-from benchmarks.strategies import Acquisition, SurrogateStrategy
+from benchmarks.strategies import Acquisition, SurrogateStrategy, argmax_last
+from nfpopt.surrogates.gp import BoTorchGP
 
 INITIAL_NOISE = 0.01
 """GPy ``noise_var`` used by the notebook."""
@@ -172,3 +179,63 @@ def _randomise(model: SingleTaskGP) -> None:
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.copy_(torch.randn_like(parameter))
+
+
+NfpoptAcquisition = Literal["qlognei", "lcb"]
+
+
+class NfpoptGPStrategy:
+    """nfpopt's own surrogate, :class:`nfpopt.surrogates.gp.BoTorchGP`, in the pool loop.
+
+    As nfpopt's recommender does, inputs are mapped to the unit cube with the bounds of the
+    search space (here the pool's per-column minimum and maximum, which are known before
+    any experiment) and the outcome is standardised inside the model (``Standardize``);
+    the GP is ``SingleTaskGP`` with BoTorch's default priors (Matern-5/2, ARD). The model
+    maximises ``-y``. Candidates are scored one at a time (q = 1) by
+
+    * ``qlognei``: ``qLogNoisyExpectedImprovement`` with the observed points as baseline
+      and ``mc_samples`` scrambled-Sobol posterior samples (nfpopt's acquisition for one
+      objective), or
+    * ``lcb``: ``mu + ratio * sigma`` of ``-y`` (the baselines' LCB with ratio ``ratio``).
+
+    Ties go to the last candidate, like the baselines.
+    """
+
+    def __init__(self, acquisition: NfpoptAcquisition = "qlognei", ratio: float = 2.0, mc_samples: int = 64) -> None:
+        self.acquisition = acquisition
+        self.ratio = ratio
+        self.mc_samples = mc_samples
+
+    @property
+    def name(self) -> str:
+        """``nfpopt-gp-qlognei`` or ``nfpopt-gp-lcb<ratio>``."""
+        suffix = "qlognei" if self.acquisition == "qlognei" else f"lcb{self.ratio:g}"
+        return f"nfpopt-gp-{suffix}"
+
+    def select(
+        self,
+        X_observed: np.ndarray,
+        y_observed: np.ndarray,
+        X_candidates: np.ndarray,
+        rng: np.random.Generator,
+    ) -> int:
+        """See :meth:`benchmarks.pool.Strategy.select`."""
+        pool = np.vstack([X_observed, X_candidates])
+        low, span = pool.min(axis=0), np.ptp(pool, axis=0)
+        span = np.where(span > 0, span, 1.0)
+        train, test = (X_observed - low) / span, (X_candidates - low) / span
+        seed = int(rng.integers(2**31 - 1))
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            surrogate = BoTorchGP().fit(train, -y_observed)
+            if self.acquisition == "lcb":
+                mean, std = surrogate.predict(test)
+                return argmax_last(mean + self.ratio * std)
+            acquisition = qLogNoisyExpectedImprovement(
+                surrogate.model_,
+                X_baseline=torch.as_tensor(train, dtype=torch.float64),
+                sampler=SobolQMCNormalSampler(torch.Size([self.mc_samples]), seed=seed),
+            )
+            with torch.no_grad():
+                scores = acquisition(torch.as_tensor(test, dtype=torch.float64).unsqueeze(-2))
+        return argmax_last(scores.numpy())

@@ -41,11 +41,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from benchmarks.gp import GaussianProcessStrategy
+from benchmarks.gp import GaussianProcessStrategy, NfpoptGPStrategy
 from benchmarks.pool import PoolProblem, RunResult, Strategy, run_pool
 from benchmarks.strategies import Acquisition, RandomForestStrategy, RandomStrategy
 from nfpopt.exceptions import InputDataError, NfpoptError
@@ -136,6 +138,11 @@ def load_dataset(name: str, data_dir: Path | str | None = None) -> PoolProblem:
     grouped = table.groupby(features)[objective].agg(lambda x: x.unique().mean())
     grouped = grouped.to_frame().reset_index()
     n_pool = len(grouped)
+    if n_pool != spec.n_pool:
+        raise InputDataError(
+            f"dataset {name!r} gives a pool of {n_pool} unique inputs, expected {spec.n_pool} "
+            f"(PROTOCOL.md); check that the file is the unmodified PV-Lab/Benchmarking CSV"
+        )
     return PoolProblem(
         name=name,
         X=grouped[features].to_numpy(dtype=float),
@@ -165,10 +172,14 @@ def make_strategy(label: str, flags: QuirkFlags = QuirkFlags()) -> Strategy:
 
     Labels: ``random``, ``rf-<acq>``, ``gp-ard-<acq>`` or ``gp-iso-<acq>``, where ``<acq>``
     is ``lcb<ratio>`` (e.g. ``lcb2``), ``ei`` or ``pi``; a suffix ``+rawX`` replicates
-    quirk (a) and ``+rawybest`` quirk (b) for this strategy alone. ``flags`` apply to all.
+    quirk (a) and ``+rawybest`` quirk (b) for this strategy alone. ``flags`` apply to all
+    of these. ``nfpopt-gp-qlognei`` and ``nfpopt-gp-lcb<ratio>`` run nfpopt's own GP
+    (:class:`benchmarks.gp.NfpoptGPStrategy`); the quirk flags do not apply to them.
     """
     if label == "random":
         return RandomStrategy()
+    if label.startswith("nfpopt-gp-"):
+        return _nfpopt_strategy(label)
     base, *suffixes = label.split("+")
     unknown = set(suffixes) - {"rawX", "rawybest"}
     if unknown:
@@ -186,6 +197,16 @@ def make_strategy(label: str, flags: QuirkFlags = QuirkFlags()) -> Strategy:
     raise InputDataError(f"unknown strategy {label!r}; use random, rf-<acq>, gp-ard-<acq> or gp-iso-<acq>")
 
 
+def _nfpopt_strategy(label: str) -> Strategy:
+    acq = label.removeprefix("nfpopt-gp-")
+    if acq == "qlognei":
+        return NfpoptGPStrategy("qlognei")
+    acquisition = _acquisition(acq, label)
+    if acquisition.kind != "lcb":
+        raise InputDataError(f"unknown strategy {label!r}; use nfpopt-gp-qlognei or nfpopt-gp-lcb<ratio>")
+    return NfpoptGPStrategy("lcb", acquisition.ratio)
+
+
 def _acquisition(acq: str, label: str) -> Acquisition:
     if acq in ("ei", "pi"):
         return Acquisition(acq)  # type: ignore[arg-type]
@@ -198,17 +219,41 @@ def _acquisition(acq: str, label: str) -> Acquisition:
 
 
 BASELINES = ("gp-ard-lcb2", "gp-ard-ei", "gp-iso-lcb2", "rf-lcb10", "random")
-"""The published baseline configurations of the notebooks."""
+"""The baseline configurations of the public notebooks (GP: LCB ratio 2, RF: ratio 10)."""
+
+NFPOPT_STRATEGIES = ("nfpopt-gp-qlognei",)
+"""nfpopt's own strategy, run beside the baselines by default."""
+
+QUICK_RUNS, QUICK_MAX_CYCLES = 3, 30
+QUICK_STRATEGIES = ("gp-ard-lcb2", "rf-lcb10", "random", "nfpopt-gp-qlognei")
+"""``--quick``: 3 runs of these strategies (unless given), each stopped after 30 measurements."""
 
 
-def _run_job(problem: PoolProblem, factory: Callable[[], Strategy], seed: int, stop: bool) -> RunResult:
+def with_objective_as_input(problem: PoolProblem) -> PoolProblem:
+    """Diagnostic only: append the objective to the inputs (an oracle leak).
+
+    Not a benchmark. It tests whether the stored Crossed-barrel runs R1/R2 behave like
+    runs whose model could see the objective (see docs/benchmarks_liang2021.md).
+    """
+    return PoolProblem(
+        name=problem.name,
+        X=np.column_stack([problem.X, problem.y]),
+        y=problem.y,
+        n_top=problem.n_top,
+        feature_names=(*problem.feature_names, "objective (leak)"),
+    )
+
+
+def _run_job(
+    problem: PoolProblem, factory: Callable[[], Strategy], seed: int, stop: bool, max_cycles: int | None
+) -> RunResult:
     """One run with single-threaded torch (runs are parallelised across processes)."""
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return run_pool(problem, factory(), seed, stop_when_all_found=stop)
+        return run_pool(problem, factory(), seed, stop_when_all_found=stop, max_cycles=max_cycles)
     finally:
         torch.set_num_threads(threads)
 
@@ -221,6 +266,8 @@ def run_benchmark(
     flags: QuirkFlags = QuirkFlags(),
     stop_when_all_found: bool = True,
     n_jobs: int = -1,
+    max_cycles: int | None = None,
+    objective_as_input: bool = False,
 ) -> list[RunResult]:
     """Run every (dataset, strategy, seed) job, in parallel with joblib.
 
@@ -232,21 +279,28 @@ def run_benchmark(
         flags: notebook quirks to replicate.
         stop_when_all_found: end a run once the whole top set is found.
         n_jobs: joblib workers; -1 uses all cores.
+        max_cycles: end every run after this many measurements (metrics are then exact
+            only up to it); ``None`` for no limit.
+        objective_as_input: diagnostic, see :func:`with_objective_as_input`.
 
     Returns:
         Results ordered by dataset, strategy, then seed.
-    """
-    from functools import partial
 
+    Raises:
+        DataNotFoundError: a dataset file is missing.
+        InputDataError: a bad label, repeat count or pool.
+    """
     from joblib import Parallel, delayed
 
     if not 1 <= repeats <= len(RUN_SEEDS):
         raise InputDataError(f"repeats must be in 1..{len(RUN_SEEDS)}, got {repeats=}")
     problems = [load_dataset(name, data_dir) for name in datasets]
+    if objective_as_input:
+        problems = [with_objective_as_input(problem) for problem in problems]
     for label in strategies:
         make_strategy(label, flags)  # validate every label before starting any work
     jobs = [
-        delayed(_run_job)(problem, partial(make_strategy, label, flags), seed, stop_when_all_found)
+        delayed(_run_job)(problem, partial(make_strategy, label, flags), seed, stop_when_all_found, max_cycles)
         for problem in problems
         for label in strategies
         for seed in RUN_SEEDS[:repeats]
@@ -254,29 +308,76 @@ def run_benchmark(
     return list(Parallel(n_jobs=n_jobs)(jobs))
 
 
+@dataclass(frozen=True)
+class PublishedValue:
+    """AF at Top% 0.8 recomputed from the authors' stored Crossed-barrel runs."""
+
+    af80: float
+    band: tuple[float, float]
+    source: str
+
+
+PUBLISHED_CROSSED_BARREL: dict[str, PublishedValue] = {
+    "gp-ard-lcb1": PublishedValue(14.4, (14.1, 14.9), "R1"),
+    "rf-lcb1": PublishedValue(12.5, (12.0, 12.8), "R2"),
+    "gp-iso-lcb2+rawX": PublishedValue(2.83, (2.63, 3.10), "R3"),
+}
+"""PUBLISHED.md section 1 (R1-R3), keyed by strategy label. R3 was made with the public
+notebook (7585c51), which has quirk (a); hence ``+rawX``."""
+
+
+def score_stored_runs(paths: Sequence[Path], dataset: str) -> pd.DataFrame:
+    """Summary of stored notebook results (``TopCount_collection_*.npy``, one row per run).
+
+    The file stem (without ``TopCount_collection_``) is used as the strategy label; pool
+    size and n_top come from :data:`DATASETS`. This checks :mod:`benchmarks.metrics`
+    against the values in PUBLISHED.md.
+    """
+    from benchmarks.report import summarise
+
+    spec = _spec(dataset)
+    n_top = int(math.ceil(spec.n_pool * 0.05))
+    results = []
+    for path in paths:
+        label = Path(path).stem.removeprefix("TopCount_collection_")
+        for row, counts in enumerate(np.load(path, allow_pickle=True)):
+            counts = tuple(int(c) for c in counts)
+            complete = len(counts) == spec.n_pool or counts[-1] == n_top
+            horizon = spec.n_pool if complete else len(counts)
+            results.append(RunResult(dataset, label, row, (), counts, spec.n_pool, n_top, 0.0, horizon))
+    return summarise(results)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: ``python -m benchmarks.liang2021 --help``."""
     from benchmarks.report import compare_with_published, markdown_table, write_report
 
     args = _parser().parse_args(argv)
+    if args.score_stored:
+        print(markdown_table(score_stored_runs(args.score_stored, (args.datasets or ["crossed_barrel"])[0])))
+        return 0
     if args.reproduce:
         args.datasets, args.strategies = ["crossed_barrel"], list(PUBLISHED_CROSSED_BARREL)
     if args.quick:
-        args.datasets = args.datasets or ["autoam", "perovskite"]
-        args.strategies = args.strategies or ["rf-lcb10", "random"]
-        args.repeats = 5
+        args.repeats, args.max_cycles = QUICK_RUNS, args.max_cycles or QUICK_MAX_CYCLES
+        args.strategies = args.strategies or list(QUICK_STRATEGIES)
     flags = QuirkFlags(args.raw_candidates, args.raw_y_best, args.gp_restarts)
     try:
         results = run_benchmark(
             args.datasets or list(DATASETS),
-            args.strategies or list(BASELINES),
+            args.strategies or [*BASELINES, *NFPOPT_STRATEGIES],
             args.repeats,
             args.data_dir,
             flags,
             not args.full_pool,
             args.n_jobs,
+            args.max_cycles,
+            args.objective_as_input,
         )
-    except (DataNotFoundError, InputDataError) as error:
+    except DataNotFoundError as error:
+        print(f"skipped: {error}", file=sys.stderr)
+        return 0
+    except InputDataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     summary = write_report(results, Path(args.output))
@@ -289,37 +390,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.liang2021", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=None, help="folder with the *_dataset.csv files")
-    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None)
-    parser.add_argument("--strategies", nargs="+", default=None, help=f"default: {' '.join(BASELINES)}")
-    parser.add_argument("--repeats", type=int, default=50, help="runs per pair (default 50)")
-    parser.add_argument("--quick", action="store_true", help="5 repeats, two small datasets")
+    parser.add_argument("--data-dir", default=None, help=f"folder with *_dataset.csv (default {DEFAULT_HELP})")
+    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None, help="default: all five")
+    default_labels = " ".join([*BASELINES, *NFPOPT_STRATEGIES])
+    parser.add_argument("--strategies", nargs="+", default=None, help=f"default: {default_labels}")
+    parser.add_argument("--runs", "--repeats", dest="repeats", type=int, default=50, help="runs per pair (50)")
+    parser.add_argument("--max-cycles", type=int, default=None, help="stop every run after this many measurements")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} runs, each cut at {QUICK_MAX_CYCLES}")
     parser.add_argument("--reproduce", action="store_true", help="Crossed barrel check against PUBLISHED.md")
-    parser.add_argument("--raw-candidates", action="store_true", help="replicate quirk (a)")
-    parser.add_argument("--raw-y-best", action="store_true", help="replicate quirk (b)")
+    parser.add_argument("--raw-candidates", action="store_true", help="replicate quirk (a) for all")
+    parser.add_argument("--raw-y-best", action="store_true", help="replicate quirk (b) for all")
     parser.add_argument("--full-pool", action="store_true", help="do not stop when all found")
     parser.add_argument("--gp-restarts", type=int, default=0, help="extra random GP fits")
-    parser.add_argument("--n-jobs", type=int, default=-1, help="joblib workers (-1: all)")
-    parser.add_argument("-o", "--output", default="out/liang2021", help="output folder")
+    parser.add_argument("--n-jobs", type=int, default=-1, help="joblib workers (-1: all cores)")
+    parser.add_argument("--objective-as-input", action="store_true", help="diagnostic: leak y into X (not a benchmark)")
+    parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")
+    parser.add_argument("-o", "--output", default="out/liang2021", help="output folder (default out/liang2021)")
     return parser
 
 
-@dataclass(frozen=True)
-class PublishedValue:
-    """AF at Top% 0.8 recomputed from the authors' stored Crossed-barrel runs."""
-
-    af80: float
-    band: tuple[float, float]
-    source: str
-    raw_candidates: bool = False
-
-
-PUBLISHED_CROSSED_BARREL: dict[str, PublishedValue] = {
-    "gp-ard-lcb1": PublishedValue(14.4, (14.1, 14.9), "R1"),
-    "rf-lcb1": PublishedValue(12.5, (12.0, 12.8), "R2"),
-    "gp-iso-lcb2": PublishedValue(2.83, (2.63, 3.10), "R3", raw_candidates=True),
-}
-"""PUBLISHED.md section 1 (R1-R3). R3 was made with notebook quirk (a)."""
+DEFAULT_HELP = f"${DATA_DIR_ENV} or ../shared/benchmarks/liang2021 next to the repository"
 
 
 if __name__ == "__main__":

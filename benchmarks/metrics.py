@@ -116,13 +116,27 @@ def fold_partition(seed: int, n_runs: int, n_folds: int) -> list[list[int]]:
     return folds
 
 
+def default_folds(n_runs: int) -> int:
+    """The notebook's 5 folds when ``n_runs`` is a multiple of 5, else one run per fold.
+
+    With one run per fold the "fold means" are the runs themselves, so the median and
+    percentiles are those of the individual runs (used for quick runs such as 3 repeats).
+    """
+    return 5 if n_runs % 5 == 0 else n_runs
+
+
 def aggregate_folds(
     curves: np.ndarray,
     seeds: Sequence[int] = AGGREGATION_SEEDS,
     n_folds: int = 5,
     percentiles: tuple[float, float] = (0.05, 0.95),
 ) -> AggregatedCurves:
-    """Fold-mean aggregation of per-run Top% curves (shape ``(n_runs, N)``)."""
+    """Fold-mean aggregation of per-run Top% curves (shape ``(n_runs, N)``).
+
+    For each seed the runs are split into ``n_folds`` folds (:func:`fold_partition`); the
+    median and the two percentiles (``numpy.quantile``, linear) are taken per cycle over
+    all ``len(seeds) * n_folds`` fold means.
+    """
     curves = np.asarray(curves, dtype=float)
     if curves.ndim != 2 or curves.shape[0] == 0:
         raise InputDataError(f"curves must have shape (n_runs, N), got {curves.shape}")
@@ -152,9 +166,9 @@ def enhancement_factor(curve: np.ndarray, step: float = GRID_STEP) -> np.ndarray
     return round_to_grid(curve, step) / random_baseline(curve.size)
 
 
-def peak_enhancement(curve: np.ndarray, step: float = GRID_STEP) -> tuple[float, int]:
-    """Largest EF and the first learning cycle (1-based) where it occurs."""
-    ef = enhancement_factor(curve, step)
+def peak_enhancement(curve: np.ndarray, horizon: int | None = None, step: float = GRID_STEP) -> tuple[float, int]:
+    """Largest EF over cycles ``1..horizon`` (default N) and the first cycle where it occurs."""
+    ef = enhancement_factor(curve, step)[:horizon]
     position = int(np.argmax(ef))
     return float(ef[position]), position + 1
 
@@ -201,15 +215,19 @@ def acceleration_factor_levels(curve: np.ndarray, step: float = GRID_STEP) -> tu
 
 
 def acceleration_factor_at(curve: np.ndarray, level: float, step: float = GRID_STEP) -> float:
-    """AF at one Top% ``level``; linear inter-/extrapolation where the level is skipped."""
+    """AF at one Top% ``level``, interpolated linearly where the rounded curve skips it.
+
+    The interpolation between the neighbouring common levels is the notebook's
+    ``AF_interp1d``. Outside the range of common levels (the curve never gets that far,
+    e.g. a run stopped by ``max_cycles``) the result is NaN, not an extrapolation.
+    """
     levels, af = acceleration_factor_levels(curve, step)
     exact = np.isclose(levels, level, rtol=0, atol=step / 10)
     if exact.any():
         return float(af[np.argmax(exact)])
-    if levels.size < 2:
-        raise InputDataError(f"AF cannot be interpolated at {level=}: fewer than 2 levels")
-    below = max(np.searchsorted(levels, level) - 1, 0)
-    below = min(below, levels.size - 2)
+    if levels.size < 2 or not levels[0] < level < levels[-1]:
+        return float("nan")
+    below = int(np.searchsorted(levels, level)) - 1
     x0, x1, y0, y1 = levels[below], levels[below + 1], af[below], af[below + 1]
     return float(y0 + (y1 - y0) * (level - x0) / (x1 - x0))
 

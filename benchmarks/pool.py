@@ -99,6 +99,9 @@ class RunResult:
         n_pool: N.
         n_top: size of the top set.
         runtime_s: wall-clock time of the run in seconds.
+        horizon: number of learning cycles whose Top% is known: N when the run emptied the
+            pool or found the whole top set (Top% is 1 from then on), else the number of
+            measurements made before ``max_cycles`` stopped it.
     """
 
     dataset: str
@@ -109,11 +112,18 @@ class RunResult:
     n_pool: int
     n_top: int
     runtime_s: float
+    horizon: int
 
     def top_fraction(self) -> np.ndarray:
-        """Top%(i) for i = 1..N, padded with 1 after an early stop."""
-        curve = np.ones(self.n_pool)
-        curve[: len(self.top_counts)] = np.asarray(self.top_counts) / self.n_top
+        """Top%(i) for i = 1..N.
+
+        After the whole top set is found the curve is padded with 1 (as the notebook does);
+        after a stop at ``max_cycles`` it is padded with its last value, so it is exact up to
+        :attr:`horizon` and a lower bound beyond.
+        """
+        counts = np.asarray(self.top_counts, dtype=float)
+        curve = np.full(self.n_pool, 1.0 if self.horizon == self.n_pool else counts[-1] / self.n_top)
+        curve[: counts.size] = counts / self.n_top
         return curve
 
 
@@ -130,6 +140,7 @@ def run_pool(
     seed: int,
     n_initial: int = 2,
     stop_when_all_found: bool = True,
+    max_cycles: int | None = None,
 ) -> RunResult:
     """Run one sequential pool-based campaign until the pool is empty or the top set found.
 
@@ -141,17 +152,23 @@ def run_pool(
         n_initial: number of random initial experiments (they count as cycles 1..n_initial).
         stop_when_all_found: stop once every top-set member is measured. Top% is 1 from
             then on, so the metrics are unchanged; only time is saved.
+        max_cycles: stop after this many measurements (initial points included) even if
+            the top set is not complete; ``None`` runs to the end. Metrics are then exact
+            only up to this cycle (see :attr:`RunResult.horizon`).
 
     Returns:
         The :class:`RunResult`, with ``top_counts`` of length N or shorter after a stop.
     """
+    limit = problem.n_pool if max_cycles is None else max_cycles
+    if not n_initial <= limit:
+        raise InputDataError(f"max_cycles must be at least n_initial, got ({max_cycles=}, {n_initial=})")
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
     order = initial_indices(seed, problem.n_pool, n_initial)
     chosen = set(order)
     remaining = [index for index in range(problem.n_pool) if index not in chosen]
     counts = np.cumsum(problem.top_mask[order]).tolist()
-    while remaining and not (stop_when_all_found and counts[-1] == problem.n_top):
+    while remaining and len(order) < limit and not (stop_when_all_found and counts[-1] == problem.n_top):
         position = strategy.select(problem.X[order], problem.y[order], problem.X[remaining], rng)
         if not 0 <= position < len(remaining):
             raise InputDataError(
@@ -161,6 +178,7 @@ def run_pool(
         index = remaining.pop(int(position))
         order.append(index)
         counts.append(counts[-1] + int(problem.top_mask[index]))
+    complete = not remaining or counts[-1] == problem.n_top
     return RunResult(
         dataset=problem.name,
         strategy=strategy.name,
@@ -170,4 +188,5 @@ def run_pool(
         n_pool=problem.n_pool,
         n_top=problem.n_top,
         runtime_s=time.perf_counter() - start,
+        horizon=problem.n_pool if complete else len(order),
     )

@@ -30,7 +30,7 @@ def curves_frame(results: Sequence[RunResult]) -> pd.DataFrame:
     top_count and top_fraction (padded with 1 after a stop)."""
     frames = []
     for result in results:
-        n_done = len(result.order)
+        n_done = len(result.top_counts)
         pool_index = np.full(result.n_pool, -1)
         pool_index[:n_done] = result.order
         counts = np.full(result.n_pool, result.n_top)
@@ -58,16 +58,25 @@ def _groups(results: Sequence[RunResult]) -> list[tuple[tuple[str, str], list[Ru
     return [(k, list(g)) for k, g in groupby(sorted(results, key=key), key=key)]
 
 
-def summary_row(runs: Sequence[RunResult], n_folds: int = 5) -> dict[str, float | int | str]:
-    """Metrics of all runs of one (dataset, strategy) pair."""
+def summary_row(runs: Sequence[RunResult]) -> dict[str, float | int | str]:
+    """Metrics of all runs of one (dataset, strategy) pair.
+
+    Runs are aggregated with :func:`metrics.default_folds` folds. Values that need the
+    curve beyond the shortest run's :attr:`RunResult.horizon` (runs cut by ``max_cycles``)
+    are NaN (EF) or -1 (cycles), and AF is NaN at levels the curves do not reach.
+    """
     curves = np.stack([run.top_fraction() for run in runs])
+    n_folds = metrics.default_folds(len(runs))
     agg = metrics.aggregate_folds(curves, n_folds=n_folds)
+    horizon = min(run.horizon for run in runs)
     row: dict[str, float | int | str] = {
         "dataset": runs[0].dataset,
         "strategy": runs[0].strategy,
         "runs": len(runs),
+        "folds": n_folds,
         "N": runs[0].n_pool,
         "n_top": runs[0].n_top,
+        "horizon": horizon,
     }
     for level in (0.8, 0.5):
         tag = f"AF{int(level * 100)}"
@@ -76,19 +85,19 @@ def summary_row(runs: Sequence[RunResult], n_folds: int = 5) -> dict[str, float 
         row[f"{tag}_hi"] = metrics.acceleration_factor_at(agg.high, level)
     ef = metrics.enhancement_factor(agg.median)
     for cycle in EF_CYCLES:
-        row[f"EF@{cycle}"] = float(ef[cycle - 1]) if cycle <= ef.size else float("nan")
-    row["EF_peak"], row["EF_peak_cycle"] = metrics.peak_enhancement(agg.median)
+        row[f"EF@{cycle}"] = float(ef[cycle - 1]) if cycle <= horizon else float("nan")
+    row["EF_peak"], row["EF_peak_cycle"] = metrics.peak_enhancement(agg.median, horizon)
     for level in (0.5, 0.8, 1.0):
         reached = metrics.cycles_to_reach(agg.median, level)
-        row[f"cycles_to_{int(level * 100)}"] = reached if reached is not None else -1
+        row[f"cycles_to_{int(level * 100)}"] = reached if reached is not None and reached <= horizon else -1
     row["runtime_s_per_run"] = float(np.mean([run.runtime_s for run in runs]))
     row["measured_per_run"] = float(np.mean([len(run.order) for run in runs]))
     return row
 
 
-def summarise(results: Sequence[RunResult], n_folds: int = 5) -> pd.DataFrame:
+def summarise(results: Sequence[RunResult]) -> pd.DataFrame:
     """One row per (dataset, strategy); see :func:`summary_row`."""
-    return pd.DataFrame([summary_row(runs, n_folds) for _, runs in _groups(results)])
+    return pd.DataFrame([summary_row(runs) for _, runs in _groups(results)])
 
 
 def markdown_table(frame: pd.DataFrame, digits: int = 2) -> str:
@@ -103,7 +112,7 @@ def markdown_table(frame: pd.DataFrame, digits: int = 2) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot_top_fraction(results: Sequence[RunResult], path: Path, n_folds: int = 5) -> None:
+def plot_top_fraction(results: Sequence[RunResult], path: Path) -> None:
     """Top% (median and 5-95 % band, rounded to 0.005) vs learning cycle, one dataset."""
     import matplotlib
 
@@ -115,7 +124,8 @@ def plot_top_fraction(results: Sequence[RunResult], path: Path, n_folds: int = 5
     cycles = np.arange(1, n_pool + 1)
     ax.plot(cycles, metrics.random_baseline(n_pool), "k--", label="random (i/N)")
     for (_, strategy), runs in _groups(results):
-        agg = metrics.aggregate_folds(np.stack([r.top_fraction() for r in runs]), n_folds=n_folds)
+        curves = np.stack([r.top_fraction() for r in runs])
+        agg = metrics.aggregate_folds(curves, n_folds=metrics.default_folds(len(runs)))
         (line,) = ax.plot(cycles, metrics.round_to_grid(agg.median), label=strategy)
         low, high = metrics.round_to_grid(agg.low), metrics.round_to_grid(agg.high)
         ax.fill_between(cycles, low, high, color=line.get_color(), alpha=0.2)
