@@ -43,7 +43,7 @@ from gpytorch.kernels import ConstantKernel, MaternKernel, ScaleKernel
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
-from gpytorch.utils.errors import NotPSDError
+from linear_operator.utils.errors import NotPSDError
 
 from benchmarks.strategies import Acquisition, SurrogateStrategy, argmax_last
 from nfpopt.surrogates.gp import BoTorchGP
