@@ -157,6 +157,23 @@ class Campaign:
         )
         return ImportReport(ids, skipped, ignored)
 
+    def propose(self, batch_size: int | None = None, *, strategy: str | None = None) -> pd.DataFrame:
+        """Propose the next batch with the campaign's strategy (or ``strategy``) and store it.
+
+        Returns the stored batch (``experiment_id``, ``batch``, every parameter) with the
+        strategy's explanation beside it: predicted outcomes and their sd, ``p_feasible`` and
+        ``rationale`` (the same facts are kept with each experiment in the store).
+        """
+        from nfpopt.recommend.strategies import propose  # the recommender imports this module
+
+        size = batch_size or self.definition.batch_size
+        batch = propose(self.definition, self.table(), size, strategy=strategy)
+        recipe = [c for c in (*self.definition.space.names, *self.definition.space.derived_names) if c in batch]
+        explanation = batch.drop(columns=recipe)
+        predictions = [_plain(row) for row in explanation.to_dict(orient="records")]
+        stored = self.add_proposals(batch[recipe], predictions)
+        return pd.concat([stored, explanation.reset_index(drop=True)], axis=1)
+
     def add_proposals(self, recipes: pd.DataFrame, predictions: list[dict[str, object]] | None = None) -> pd.DataFrame:
         """Store a proposed batch; returns it with ``experiment_id`` and ``batch`` first."""
         rows = [_plain(r) for r in recipes.to_dict(orient="records")]

@@ -33,9 +33,22 @@ from nfpopt.space import (
     SearchSpace,
 )
 
-#: Proposal strategies available now; the Bayesian recommender and the Optuna samplers arrive
-#: with the recommender issue.
-STRATEGIES = ("random", "sobol")
+#: Proposal strategies a campaign may name (implemented in :mod:`nfpopt.recommend.strategies`):
+#: nfpopt's Bayesian recommender with a BoTorch GP (``bayes``), with the emulator's physics as
+#: the GP's prior mean (``physics``) or with a scikit-learn surrogate; and, for comparison,
+#: random, Sobol and three of Optuna's samplers.
+STRATEGIES = (
+    "bayes",
+    "physics",
+    "bayes_extra_trees",
+    "bayes_random_forest",
+    "bayes_sklearn_gp",
+    "random",
+    "sobol",
+    "tpe",
+    "nsga2",
+    "optuna_gp",
+)
 _TOP_LEVEL = {
     "campaign",
     "parameters",
@@ -61,7 +74,7 @@ class CampaignDefinition:
     feasibility: str | None = None
     batch_size: int = 4
     seed: int = 0
-    strategy: str = "sobol"
+    strategy: str = "bayes"
     initial_design_size: int = 5
     description: str = ""
     candidate_pool: pd.DataFrame | None = field(default=None, compare=False)
@@ -316,7 +329,7 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         if feasibility not in outcome_names or next(o for o in outcomes if o.name == feasibility).kind != "boolean":
             raise reader.fail("outcome", feasibility, "declare it under [[outcomes]] with kind = 'boolean'")
 
-    strategy = campaign.text("strategy", "sobol")
+    strategy = campaign.text("strategy", "bayes")
     if strategy not in STRATEGIES:
         raise campaign.fail("strategy", strategy, f"use one of {list(STRATEGIES)}")
     space = SearchSpace(tuple(parameters), tuple(constraints))

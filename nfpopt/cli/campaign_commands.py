@@ -20,7 +20,6 @@ from nfpopt.campaign import Campaign
 from nfpopt.cli.common import console, fail, json_records, read_table
 from nfpopt.definition import load_definition
 from nfpopt.exceptions import NfpoptError
-from nfpopt.recommend import propose_space_filling
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 
 db_option = click.option(
@@ -131,8 +130,7 @@ def propose_command(
     """Propose the next fabrication batch and store it as 'proposed'."""
     with open_campaign(db_url, campaign_name) as campaign:
         size = batch_size or campaign.definition.batch_size
-        recipes = propose_space_filling(campaign.definition, campaign.table(), size)
-        batch = campaign.add_proposals(recipes)
+        batch = campaign.propose(size)
     if output is not None:
         batch.to_csv(output, index=False)
     if as_json:

@@ -35,7 +35,7 @@ from botorch.sampling.normal import SobolQMCNormalSampler
 
 from nfpopt.definition import CampaignDefinition
 from nfpopt.objectives import Objective
-from nfpopt.recommend.candidates import candidate_recipes
+from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.initial import propose_space_filling
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.botorch_models import botorch_model
@@ -49,10 +49,21 @@ _MC_SAMPLES = 64
 class RecommenderSettings:
     """Knobs of the recommender (defaults measured in ``benchmarks``; see docs)."""
 
+    #: One of :data:`nfpopt.surrogates.SURROGATES`.
     surrogate: str = "gp"
+    #: Space-filling candidates over the whole space.
     n_candidates: int = 1024
-    n_local: int = 256
+    #: Candidates near the best recipes so far (local moves at several step sizes).
+    n_local: int = 512
+    #: Quasi-Monte-Carlo samples of the posterior per acquisition evaluation.
     mc_samples: int = _MC_SAMPLES
+    #: Candidates whose probability of success is below this are not proposed (unless fewer
+    #: than a few batches' worth are left, then the likeliest are kept): a furnace run on a
+    #: layer that will not sinter is a run lost.
+    min_p_feasible: float = 0.5
+    #: Half-width of the initial design around known successful recipes, as a fraction of
+    #: each parameter's range (only while the campaign has too few results to model).
+    local_radius: float = 0.15
 
 
 @dataclass
@@ -223,11 +234,11 @@ def propose_bayesian(
     modelled = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
     measured = min((int(good[n].notna().sum()) if n in good else 0) for n in modelled) if len(good) else 0
     if measured < 2 or len(finished(experiments)) < definition.initial_design_size:
-        batch = propose_space_filling(definition, experiments, batch_size, method="sobol")
-        return batch.assign(rationale="initial space-filling design (too few results to model)")
+        return initial_design(definition, experiments, good, batch_size, settings, seed=seed)
     torch.manual_seed(seed)
     fitted = fit_models(definition, experiments, settings, seed=seed)
     candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
+    candidates = likely_to_succeed(candidates, fitted, settings.min_p_feasible, keep_at_least=4 * batch_size)
     acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
     q = min(batch_size, len(candidates))
@@ -236,6 +247,43 @@ def propose_bayesian(
     rows = [int(torch.nonzero((choices == x).all(dim=-1))[0, 0]) for x in chosen]
     batch = candidates.iloc[rows].reset_index(drop=True)
     return explain(definition, fitted, batch, good)
+
+
+def initial_design(
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    good: pd.DataFrame,
+    batch_size: int,
+    settings: RecommenderSettings,
+    *,
+    seed: int,
+) -> pd.DataFrame:
+    """The design while there are too few results to model.
+
+    With known successful recipes (e.g. an imported earlier cell) and no pool: a space-filling
+    design in a box around them (``settings.local_radius``), so the first furnace runs stay
+    where a layer is known to sinter. Otherwise: the campaign-wide scrambled Sobol design.
+    """
+    if len(good) and definition.candidate_pool is None:
+        batch = neighbourhood_design(definition, good, batch_size, settings.local_radius, seed=seed)
+        if len(batch) == batch_size:
+            return batch.assign(rationale="initial design near the recipes known to succeed (too few results to model)")
+    batch = propose_space_filling(definition, experiments, batch_size, method="sobol")
+    return batch.assign(rationale="initial space-filling design (too few results to model)")
+
+
+def likely_to_succeed(
+    candidates: pd.DataFrame, fitted: FittedModels, min_p_feasible: float, *, keep_at_least: int
+) -> pd.DataFrame:
+    """Candidates with P(success) >= ``min_p_feasible``; the likeliest ``keep_at_least`` if fewer pass."""
+    if fitted.feasibility is None or not len(candidates):
+        return candidates
+    p = fitted.feasibility.probability(candidates)
+    passing = p >= min_p_feasible
+    if passing.sum() >= keep_at_least:
+        return candidates[passing].reset_index(drop=True)
+    order = np.argsort(-p, kind="stable")[:keep_at_least]
+    return candidates.iloc[np.sort(order)].reset_index(drop=True)
 
 
 def explain(

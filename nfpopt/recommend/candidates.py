@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
 from nfpopt.campaign import non_dominated
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError
 from nfpopt.space import CategoricalParameter, FixedParameter
 
-_LOCAL_STEP = 0.05  # sd of a local move, as a fraction of each parameter's range
+#: sds of local moves, as fractions of each parameter's range: from polishing a good recipe
+#: to stepping well away from it (each move draws one).
+_LOCAL_STEPS = (0.02, 0.05, 0.1, 0.2)
 _SWITCH_LEVEL = 0.2  # chance that a local move also changes a categorical level
 _MAX_ANCHORS = 8
 
@@ -52,6 +55,7 @@ def local_moves(
     if not len(anchors) or n <= 0:
         return pd.DataFrame(columns=list(definition.space.names))
     picks = anchors.iloc[rng.integers(len(anchors), size=n)].reset_index(drop=True)
+    steps = rng.choice(_LOCAL_STEPS, size=n)
     moved = {}
     for parameter in definition.space.parameters:
         column = picks[parameter.name]
@@ -62,7 +66,7 @@ def local_moves(
             moved[parameter.name] = np.where(switch, rng.choice(parameter.values, size=n), column.astype(str))
         else:
             span = parameter.upper - parameter.lower
-            value = column.astype(float).to_numpy() + rng.normal(0.0, _LOCAL_STEP * span, n)
+            value = column.astype(float).to_numpy() + rng.normal(0.0, 1.0, n) * steps * span
             value = np.clip(value, parameter.lower, parameter.upper)
             moved[parameter.name] = np.round(value) if parameter.kind == "integer" else value
     return pd.DataFrame(moved)
@@ -90,3 +94,36 @@ def candidate_recipes(
     if len(local):
         local = space.with_derived(local[space.feasible(local)].reset_index(drop=True))
     return pd.concat([spread, local], ignore_index=True)
+
+
+def neighbourhood_design(
+    definition: CampaignDefinition, anchors: pd.DataFrame, n: int, radius: float, *, seed: int
+) -> pd.DataFrame:
+    """``n`` space-filling recipes in boxes of half-width ``radius`` (fraction of each range)
+    around the ``anchors``, taken in turn; categorical levels are kept; every recipe satisfies
+    the constraints. Fewer than ``n`` rows when the constraints leave too little room.
+    """
+    space = definition.space
+    free = space.free
+    sobol = qmc.Sobol(d=max(1, len(free)), scramble=True, seed=seed)
+    unit = sobol.random(1 << int(np.ceil(np.log2(max(64, 16 * n)))))
+    rows = []
+    for i, offset in enumerate(unit):
+        anchor = anchors.iloc[i % len(anchors)]
+        recipe: dict[str, object] = {}
+        for parameter, u in zip(free, offset, strict=False):
+            if isinstance(parameter, CategoricalParameter):
+                recipe[parameter.name] = anchor[parameter.name]
+                continue
+            span = parameter.upper - parameter.lower
+            value = float(anchor[parameter.name]) + (2.0 * u - 1.0) * radius * span
+            value = float(np.clip(value, parameter.lower, parameter.upper))
+            recipe[parameter.name] = round(value) if parameter.kind == "integer" else value
+        rows.append(recipe)
+    for parameter in space.parameters:
+        if isinstance(parameter, FixedParameter):
+            for recipe in rows:
+                recipe[parameter.name] = parameter.value
+    design = pd.DataFrame(rows, columns=list(space.names))
+    design = design[space.feasible(design)].head(n).reset_index(drop=True)
+    return space.with_derived(design)

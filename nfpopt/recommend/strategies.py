@@ -1,0 +1,69 @@
+"""Every proposal strategy behind one call: ``propose(definition, experiments, batch_size)``.
+
+A campaign names its strategy in its file (``[campaign] strategy = "bayes"``); benchmarks
+and simulations pass another name to compare. Each strategy is pure: the same definition,
+experiments and batch size give the same batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import pandas as pd
+
+from nfpopt.definition import STRATEGIES, CampaignDefinition
+from nfpopt.exceptions import InputDataError
+from nfpopt.recommend.bayes import RecommenderSettings, propose_bayesian
+from nfpopt.recommend.initial import propose_space_filling
+from nfpopt.recommend.optuna_strategies import propose_nsga2, propose_optuna_gp, propose_tpe
+
+Proposer = Callable[[CampaignDefinition, pd.DataFrame, int], pd.DataFrame]
+
+_BAYES_SURROGATES = {
+    "bayes": "gp",
+    "physics": "physics_gp",
+    "bayes_extra_trees": "extra_trees",
+    "bayes_random_forest": "random_forest",
+    "bayes_sklearn_gp": "sklearn_gp",
+}
+
+
+def proposer(strategy: str, settings: RecommenderSettings | None = None) -> Proposer:
+    """The proposal function of ``strategy`` (one of :data:`~nfpopt.definition.STRATEGIES`).
+
+    ``settings`` tunes the Bayesian strategies (their surrogate comes from the name).
+    """
+    if strategy in _BAYES_SURROGATES:
+        base = settings or RecommenderSettings()
+        chosen = RecommenderSettings(**{**base.__dict__, "surrogate": _BAYES_SURROGATES[strategy]})
+        return partial(propose_bayesian, settings=chosen)
+    if strategy in ("random", "sobol"):
+        return partial(propose_space_filling, method=strategy)
+    table: dict[str, Proposer] = {"tpe": propose_tpe, "nsga2": propose_nsga2, "optuna_gp": propose_optuna_gp}
+    if strategy in table:
+        return table[strategy]
+    raise InputDataError(f"unknown strategy {strategy!r}; use one of {list(STRATEGIES)}")
+
+
+def propose(
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    batch_size: int,
+    *,
+    strategy: str | None = None,
+    settings: RecommenderSettings | None = None,
+) -> pd.DataFrame:
+    """The next ``batch_size`` recipes by ``strategy`` (default: the campaign's own).
+
+    Returns one row per recipe with every parameter (and derived mixture remainder). The
+    Bayesian strategies add ``predicted_<outcome>`` and ``predicted_<outcome>_sd`` columns,
+    ``p_feasible`` and a one-line ``rationale``; the others add a ``rationale`` only.
+    """
+    if batch_size < 1:
+        raise InputDataError(f"batch size must be at least 1, got {batch_size}")
+    name = strategy or definition.strategy
+    batch = proposer(name, settings)(definition, experiments, batch_size)
+    if "rationale" not in batch:
+        batch = batch.assign(rationale=f"{name} proposal")
+    return batch.reset_index(drop=True)
