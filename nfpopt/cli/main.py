@@ -10,6 +10,7 @@ import pandas as pd
 from nfpopt.cli.campaign_commands import COMMANDS
 from nfpopt.cli.common import console, fail, json_records, read_table
 from nfpopt.cli.demo import demo_command
+from nfpopt.cli.report import report_command
 from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
 from nfpopt.emulator import OUTCOME_COLUMNS, emulate
 from nfpopt.exceptions import NfpoptError
@@ -93,7 +94,7 @@ def replay_command() -> None:
     console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
 
 
-for _command in (*COMMANDS, demo_command):
+for _command in (*COMMANDS, demo_command, report_command):
     cli.add_command(_command)
 
 
