@@ -228,4 +228,5 @@ def physics_outcomes(
     """
     clean = validate_recipes(recipes, params=params)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _physics(clean, params)[list(OUTCOME_COLUMNS)]
+        physics = _physics(clean, params)
+    return physics[[c for c in OUTCOME_COLUMNS if c in physics]]

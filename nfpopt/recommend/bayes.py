@@ -12,8 +12,10 @@ predictions and the reason each was chosen. Steps:
    filtered by the constraints (mixed categorical levels come with the candidates).
 4. Choose the batch jointly by sequential greedy optimisation over the candidates of
    qLogNoisyExpectedHypervolumeImprovement (several objectives) or qLogNoisyExpectedImprovement
-   (one), with the feasibility latent and the outcome constraints as constraints and the pending
-   (proposed or running) experiments as X_pending.
+   (one), with the outcome constraints as constraints, the pending (proposed or running)
+   experiments as X_pending, and the acquisition weighted by the probability of success
+   (log P added to the log-acquisition: "constrained EI", Gardner et al. 2014); candidates
+   below ``min_p_feasible`` are not offered at all.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
+from botorch.acquisition.acquisition import AcquisitionFunction
 from botorch.acquisition.logei import qLogNoisyExpectedImprovement
 from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
 from botorch.acquisition.multi_objective.objective import GenericMCMultiOutputObjective
@@ -120,7 +123,7 @@ def fit_models(
         succeeded = done["status"].eq("measured").to_numpy() & done.get(
             definition.feasibility, pd.Series(True, index=done.index)
         ).map(lambda v: v is not False).to_numpy(bool)
-        feasibility = FeasibilityModel(encoder).fit(done, succeeded)
+        feasibility = FeasibilityModel(encoder, seed=seed).fit(done, succeeded)
     return FittedModels(encoder, models, feasibility)
 
 
@@ -151,9 +154,6 @@ def _reference_point(definition: CampaignDefinition, fitted: FittedModels, good:
 def _constraints(definition: CampaignDefinition, fitted: FittedModels, index: dict[str, int]) -> list:
     """Constraint callables on posterior samples: feasible where each returns <= 0."""
     constraints = []
-    if fitted.feasibility is not None and fitted.feasibility.model_ is not None:
-        position = index["__feasible__"]
-        constraints.append(lambda Z, i=position: -Z[..., i])
     for limit in definition.outcome_constraints:
         scale = fitted.outcomes[limit.outcome].scale_
         position = index[limit.outcome]
@@ -178,9 +178,6 @@ def build_acquisition(
     names = list(fitted.outcomes)
     submodels = [botorch_model(fitted.outcomes[n]) for n in names]
     index = {n: i for i, n in enumerate(names)}
-    if fitted.feasibility is not None and fitted.feasibility.model_ is not None:
-        index["__feasible__"] = len(submodels)
-        submodels.append(fitted.feasibility.model_)
     model = ModelList(*submodels)
     good = successful(definition, experiments)
     x_baseline = torch.as_tensor(fitted.encoder.transform(good), dtype=DTYPE)
@@ -221,6 +218,31 @@ def build_acquisition(
     )
 
 
+class SuccessWeighted(AcquisitionFunction):
+    """``log acquisition(X) + sum over the q recipes of log P(success)``.
+
+    The probability comes from the feasibility classifier (numpy, no gradient): fine for the
+    recommender, which scores a discrete set of constraint-satisfying candidates.
+    """
+
+    def __init__(self, base: AcquisitionFunction, feasibility: FeasibilityModel) -> None:
+        super().__init__(model=base.model)
+        self.base, self.feasibility = base, feasibility
+
+    @property
+    def X_pending(self) -> torch.Tensor | None:  # noqa: N802 - BoTorch's name
+        return self.base.X_pending
+
+    def set_X_pending(self, X_pending: torch.Tensor | None = None) -> None:  # noqa: N803
+        self.base.set_X_pending(X_pending)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """``X``: ``batch x q x d`` -> ``batch``."""
+        flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
+        log_p = np.log(self.feasibility.probability_encoded(flat)).reshape(X.shape[:-1])
+        return self.base(X) + torch.as_tensor(log_p, dtype=X.dtype).sum(dim=-1)
+
+
 def propose_bayesian(
     definition: CampaignDefinition,
     experiments: pd.DataFrame,
@@ -240,6 +262,8 @@ def propose_bayesian(
     candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
     candidates = likely_to_succeed(candidates, fitted, settings.min_p_feasible, keep_at_least=4 * batch_size)
     acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
+    if fitted.feasibility is not None:
+        acquisition = SuccessWeighted(acquisition, fitted.feasibility)
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
     q = min(batch_size, len(candidates))
     with torch.no_grad():

@@ -1,47 +1,68 @@
 """Feasibility learned from failures: did the layer sinter (or the experiment otherwise succeed)?
 
-A GP regression on labels (+1 succeeded, -1 failed), the "label regression" form of GP
-classification: its latent value is Gaussian, so the probability of success is
-``Phi(mu / sd)`` and BoTorch's acquisition functions can take it as an outcome constraint on
-posterior samples (latent > 0). Failed recipes stay in this model for good: nothing is
-dropped because it failed.
+A Gaussian-process classifier (scikit-learn's Laplace-approximation
+``GaussianProcessClassifier``, ARD Matern-5/2) on every finished experiment, failures included:
+nothing is dropped because it failed. The recommender multiplies its acquisition by the
+probability of success (adds its log to the log-acquisition) and does not propose recipes below
+a floor of that probability.
+
+Why a classifier and not a GP regression on +-1 labels (the cheaper "label regression"): on
+the NFP emulator, with 24 random training recipes, recipes the label regression gave P >= 0.8
+sintered only 73-84 % of the time, the classifier's 90-99 % (Brier score 0.09-0.11 against
+0.12-0.21); measured by ``tests/surrogates/test_feasibility.py``'s calibration test.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.gaussian_process import GaussianProcessClassifier
+from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
 from nfpopt.exceptions import InputDataError
 from nfpopt.surrogates.encoding import Encoder
-from nfpopt.surrogates.gp import BoTorchGP
+
+_LENGTH_SCALE_BOUNDS = (5e-2, 1e1)  # in the unit cube: from a twentieth of a range to ten ranges
+_P_FLOOR = 1e-6
 
 
 class FeasibilityModel:
     """Probability that a recipe succeeds, learned from every finished experiment."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
+    def __init__(self, encoder: Encoder, *, seed: int = 0, restarts: int = 2) -> None:
+        self.encoder, self.seed, self.restarts = encoder, seed, restarts
 
     def fit(self, recipes: pd.DataFrame, succeeded: np.ndarray) -> FeasibilityModel:
-        labels = np.where(np.asarray(succeeded, bool), 1.0, -1.0)
+        """Fit on ``recipes`` (one row each) and whether each succeeded."""
+        labels = np.asarray(succeeded, bool)
         if len(labels) < 2:
             raise InputDataError("feasibility: at least two finished experiments are needed")
-        self.constant_ = None
+        self.constant_: float | None = None
         if np.all(labels == labels[0]):
-            self.constant_ = float(labels[0])  # one class only: nothing to separate yet
+            self.constant_ = 1.0 if labels[0] else 0.0  # one class only: nothing to separate yet
             return self
-        self.gp_ = BoTorchGP().fit(self.encoder.transform(recipes), labels)
+        X = self.encoder.transform(recipes)
+        kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
+            length_scale=np.full(X.shape[1], 0.5), length_scale_bounds=_LENGTH_SCALE_BOUNDS, nu=2.5
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.classifier_ = GaussianProcessClassifier(
+                kernel, n_restarts_optimizer=self.restarts, random_state=self.seed
+            ).fit(X, labels)
         return self
-
-    @property
-    def model_(self):  # noqa: ANN201 - a BoTorch model, None while only one class was seen
-        return None if self.constant_ is not None else self.gp_.model_
 
     def probability(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(success) for each recipe."""
+        return self.probability_encoded(self.encoder.transform(recipes))
+
+    def probability_encoded(self, X: np.ndarray) -> np.ndarray:
+        """P(success) for encoded recipes, shape ``(n, dimension)`` -> ``(n,)``."""
         if self.constant_ is not None:
-            return np.full(len(recipes), 1.0 if self.constant_ > 0 else 0.0)
-        mean, sd = self.gp_.predict(self.encoder.transform(recipes))
-        return norm.cdf(mean / np.maximum(sd, 1e-9))
+            # One class seen: certain success if every finished experiment succeeded, else an
+            # honest "don't know" rather than a certain failure (a single failure proves little).
+            return np.full(len(X), 1.0 if self.constant_ > 0 else 0.5)
+        return np.clip(self.classifier_.predict_proba(X)[:, 1], _P_FLOOR, 1.0)

@@ -11,6 +11,7 @@ from botorch.exceptions.warnings import InputDataWarning
 from botorch.fit import fit_gpytorch_mll
 from botorch.models import SingleTaskGP
 from botorch.models.transforms.outcome import Standardize
+from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 DTYPE = torch.float64
@@ -26,15 +27,21 @@ class BoTorchGP:
 
     name = "gp"
 
-    def __init__(self, warm_start: dict[str, torch.Tensor] | None = None) -> None:
+    def __init__(self, warm_start: dict[str, torch.Tensor] | None = None, *, zero_mean: bool = False) -> None:
         self.warm_start = warm_start
+        #: A zero prior mean and no standardisation: far from the data the GP returns to 0
+        #: (the feasibility model's "don't know", P = 0.5) instead of to the data's average.
+        self.zero_mean = zero_mean
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> BoTorchGP:
         train_x = torch.as_tensor(X, dtype=DTYPE)
         train_y = torch.as_tensor(np.asarray(y, float).reshape(-1, 1), dtype=DTYPE)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputDataWarning)
-            model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
+            if self.zero_mean:
+                model = SingleTaskGP(train_x, train_y, mean_module=ZeroMean(), outcome_transform=None)
+            else:
+                model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
         if self.warm_start is not None:
             # shapes changed (new parameters): fit from the defaults
             with contextlib.suppress(RuntimeError):
