@@ -18,9 +18,12 @@ from nfpopt.report.page import Section, fmt, headers, page, plain_words, table_h
 PAPER_BEST = {"internal_resistance_ohm": "E", "capacity_2c_mah_g": "C"}
 
 
-def write_report(campaign: Campaign, directory: Path, *, seed: int = 0) -> Path:
-    """Draw the campaign's report into ``directory`` (created); returns the page's path."""
-    content = gather(campaign, seed=seed)
+def write_report(campaign: Campaign | ReportContent, directory: Path, *, seed: int = 0) -> Path:
+    """Draw the campaign's report into ``directory`` (created); returns the page's path.
+
+    ``campaign`` may also be what :func:`~nfpopt.report.content.gather` read from it before.
+    """
+    content = campaign if isinstance(campaign, ReportContent) else gather(campaign, seed=seed)
     directory.mkdir(parents=True, exist_ok=True)
     content.table.to_csv(directory / "experiments.csv", index=False)
     sections = [

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from nfpopt.campaign import Campaign
 from nfpopt.cli.main import cli
 from nfpopt.definition import load_definition
-from nfpopt.report import figures, gather
+from nfpopt.report import ReportContent, figures, gather, write_report
 from nfpopt.store import Store
 from tests.report.conftest import ROOT
 
@@ -32,11 +32,17 @@ def section(page: str, title: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def nfp_page(nfp_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def nfp_content(nfp_db: Path) -> ReportContent:
+    """What the report draws for the NFP campaign (surrogates fitted once for the module)."""
+    with Store(nfp_db) as store:
+        return gather(Campaign.open(store))
+
+
+@pytest.fixture(scope="module")
+def nfp_page(nfp_content: ReportContent, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("report")
-    result = report(nfp_db, out)
-    assert result.exit_code == 0, result.output
-    return out, (out / "index.html").read_text(encoding="utf-8")
+    path = write_report(nfp_content, out)
+    return out, path.read_text(encoding="utf-8")
 
 
 def test_every_figure_is_a_non_empty_png_beside_the_page(nfp_page: tuple[Path, str]) -> None:
@@ -70,9 +76,8 @@ def test_summary_compares_with_the_papers_best_cells(nfp_page: tuple[Path, str])
     assert "120 Ω" in page and "(Cell E)" in page and "60.6 mAh/g" in page
 
 
-def test_tradeoff_and_maps_label_the_papers_cells(nfp_db: Path) -> None:
-    with Store(nfp_db) as store:
-        content = gather(Campaign.open(store))
+def test_tradeoff_and_maps_label_the_papers_cells(nfp_content: ReportContent) -> None:
+    content = nfp_content
     tradeoff = figures.tradeoff_figure(content.definition, content.table, content.paper)
     ax = tradeoff.axes[0]
     assert {"Cell C", "Cell D", "Cell E", "liquid electrolyte"} <= {t.get_text() for t in ax.texts}
