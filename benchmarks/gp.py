@@ -225,7 +225,10 @@ class NfpoptGPStrategy:
         span = np.where(span > 0, span, 1.0)
         train, test = (X_observed - low) / span, (X_candidates - low) / span
         seed = int(rng.integers(2**31 - 1))
-        with torch.random.fork_rng():
+        # Near-duplicate pool points (e.g. mixtures) make GPyTorch add jitter and warn at
+        # every step; the benchmark's log would be nothing but those warnings.
+        with torch.random.fork_rng(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.manual_seed(seed)
             surrogate = BoTorchGP().fit(train, -y_observed)
             if self.acquisition == "lcb":
