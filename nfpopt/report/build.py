@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -106,25 +107,44 @@ def _batch(content: ReportContent) -> Section:
     if not len(batch):
         return section.text("No batch has been proposed yet.", note=True)
     definition = content.definition
-    objectives = [o.outcome for o in definition.objectives]
-    columns = ["experiment_id", "status", *[p.name for p in definition.space.free]]
-    for name in objectives:
-        columns += [c for c in (f"predicted_{name}", f"predicted_{name}_sd", name) if c in batch]
-    columns += [c for c in ("p_feasible", "rationale") if c in batch]
-    shown = batch[columns].copy()
-    if "rationale" in shown:
-        shown["rationale"] = shown["rationale"].map(lambda t: plain_words(str(t), definition) if pd.notna(t) else t)
-    else:
-        section.text(
-            "The strategy stored no predictions or rationale with this batch "
-            f"(strategy '{definition.strategy}', or proposals added without an explanation).",
-            note=True,
-        )
+    shown = batch[["experiment_id", "status", *[p.name for p in definition.space.free]]].copy()
+    names = {}
+    for objective in definition.objectives:
+        name, unit = objective.outcome, pretty_unit(unit_of(definition, objective.outcome))
+        if f"predicted_{name}" in batch:
+            column = f"predicted {words(name, unit)} ± sd ({unit})"
+            shown[column] = [
+                _plus_minus(m, s) for m, s in zip(batch[f"predicted_{name}"], _sd(batch, name), strict=True)
+            ]
+            names[column] = column
+        if name in batch:
+            shown[name] = batch[name]
+    if "p_feasible" in batch:
+        shown["p_feasible"] = batch["p_feasible"]
     section.text(
         f"Batch {int(batch['batch'].iloc[0])}: what the strategy predicted when it proposed each recipe, "
         "with the measured value once recorded."
     )
-    return section.raw(table_html(shown, headers(definition, columns), text_columns=("rationale",)))
+    section.raw(table_html(shown, {**headers(definition, list(shown.columns)), **names}))
+    if "rationale" not in batch:
+        return section.text(f"The strategy ('{definition.strategy}') stored no explanation with this batch.", note=True)
+    reasons = "".join(
+        f"<li><b>experiment {int(i)}</b>: {html.escape(plain_words(str(r), definition))}</li>"
+        for i, r in zip(batch["experiment_id"], batch["rationale"], strict=True)
+        if pd.notna(r)
+    )
+    return section.raw(f'<p>Why each recipe was chosen:</p><ul class="why">{reasons}</ul>')
+
+
+def _sd(batch: pd.DataFrame, name: str) -> pd.Series:
+    column = f"predicted_{name}_sd"
+    return batch[column] if column in batch else pd.Series(float("nan"), index=batch.index)
+
+
+def _plus_minus(mean: object, sd: object) -> str:
+    if pd.isna(mean):
+        return "–"
+    return fmt(float(mean)) + ("" if pd.isna(sd) else f" ± {fmt(float(sd))}")
 
 
 def _surrogates(content: ReportContent, directory: Path) -> Section:

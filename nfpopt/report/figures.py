@@ -95,6 +95,7 @@ def progress_figure(definition: CampaignDefinition, table: pd.DataFrame) -> Figu
         elif values[ok].min() >= 0:
             ax.set_ylim(-0.06 * max(values[ok].max(), 1.0), 1.06 * max(values[ok].max(), 1.0))
         ax.set_xlabel("experiment (in the order made)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(objective_label(definition, objective))
         ax.legend(fontsize=8, loc="best")
     if with_hv:
@@ -103,6 +104,7 @@ def progress_figure(definition: CampaignDefinition, table: pd.DataFrame) -> Figu
         ax.step(x, volumes, where="post", color="black", lw=1.6)
         _batch_lines(ax, done)
         ax.set_xlabel("experiment (in the order made)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("hypervolume dominated (objective units)")
         points = [_with_unit(definition, o.outcome, r) for o, r in zip(objectives, reference, strict=True)]
         ax.set_title("reference point: " + ", ".join(points), fontsize=8)
@@ -244,8 +246,9 @@ def slice_map_figure(
     fig = _figure(11, 4.4)
     axes = fig.subplots(1, 2)
     unit = definition.outcome(model.outcome).unit if model.outcome in definition.outcome_names else ""
+    log = bool(getattr(model.scale_, "log", False))  # resistance-like outcomes, modelled on a log scale
     for ax, values, title in zip(axes, (mean, sd), ("predicted mean", "uncertainty (1 sd)"), strict=True):
-        norm = LogNorm(*_positive_limits(values)) if _wide_range(values) else Normalize()
+        norm = LogNorm(*_positive_limits(values)) if log and _wide_range(values) else Normalize()
         mesh = ax.pcolormesh(xs, ys, values, shading="auto", cmap="viridis" if ax is axes[0] else "magma", norm=norm)
         fig.colorbar(mesh, ax=ax, label=f"{title}: {name_label(definition, model.outcome)}" if unit else title)
         _shade_disallowed(ax, xs, ys, allowed)

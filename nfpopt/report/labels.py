@@ -62,7 +62,7 @@ def unit_of(definition: CampaignDefinition, name: str) -> str:
         return definition.space.parameter(name).unit
     if name in definition.outcome_names:
         return definition.outcome(name).unit
-    return ""
+    return "wt%" if name.endswith("_wt_pct") else ""  # a mixture's remainder
 
 
 def name_label(definition: CampaignDefinition, name: str) -> str:

@@ -33,6 +33,7 @@ th { background: #eef3f7; position: sticky; top: 0; vertical-align: bottom; whit
 td.text { text-align: left; white-space: normal; min-width: 22rem; }
 tr.failed td { background: #fdecea; } tr.proposed td, tr.running td { background: #fff8e1; }
 tr.abandoned td { color: #8a949c; }
+ul.why { max-width: 60rem; font-size: 0.92rem; }
 """
 
 
@@ -96,7 +97,7 @@ def fmt(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.3g}"
+        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
     return str(value)
 
 
