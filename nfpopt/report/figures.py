@@ -148,7 +148,12 @@ def tradeoff_figure(definition: CampaignDefinition, table: pd.DataFrame, paper: 
         y_name, y_label = definition.objectives[1].outcome, objective_label(definition, definition.objectives[1])
     elif definition.outcome_constraints:
         y_name = definition.outcome_constraints[0].outcome
-        y_label = f"{name_label(definition, y_name)}, must be {definition.outcome_constraints[0].describe()}"
+        limit = definition.outcome_constraints[0]
+        bounds = [
+            f"≥ {limit.lower:g}" if np.isfinite(limit.lower) else "",
+            f"≤ {limit.upper:g}" if np.isfinite(limit.upper) else "",
+        ]
+        y_label = f"{name_label(definition, y_name)}, must be {' and '.join(b for b in bounds if b)}"
     else:
         return None
     measured = table[table["status"] == "measured"] if len(table) else table
