@@ -11,6 +11,7 @@ against the attainable maximum of a dense search of the emulator.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -296,6 +297,11 @@ def dominates(resistance_ohm: float, capacity_mah_g: float, cell: tuple[float, f
     return bool(no_worse and (resistance_ohm < cell[0] or capacity_mah_g > cell[1]))
 
 
+def cell_d_share(maximum: float) -> float:
+    """Cell D's own hypervolume as a percentage of ``maximum``."""
+    return 100.0 * (REFERENCE[0] - CELL_D[0]) * (CELL_D[1] - REFERENCE[1]) / maximum
+
+
 def per_run(results: pd.DataFrame, maximum: float) -> pd.DataFrame:
     """One row per run: experiments to 90 %, hypervolume at the checkpoints, best truth, failures."""
     keys = ["strategy", "start", "noise", "seed"]
@@ -328,10 +334,11 @@ def _fmt_iqr(values: pd.Series, scale: float = 1.0, digits: int = 2) -> str:
 
 
 def _fmt_count(values: pd.Series, budget: int) -> str:
-    median, q25, q75 = median_iqr(values)
+    """Median [IQR] of experiment counts; runs that never got there count as ``budget + 1``."""
+    median, q25, q75 = median_iqr(np.minimum(values.to_numpy(float), budget + 1))
 
     def one(v: float) -> str:
-        return f">{budget}" if not np.isfinite(v) else f"{v:.0f}"
+        return f">{budget}" if v > budget else f"{v:.0f}"
 
     return f"{one(median)} [{one(q25)}, {one(q75)}]"
 
@@ -360,6 +367,16 @@ def markdown_table(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+def replace_section(path: Path, name: str, body: str) -> None:
+    """Put ``body`` between ``<!-- name:begin -->`` and ``<!-- name:end -->`` in ``path``."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.exists() else f"{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
+    path.write_text(pattern.sub(lambda _: f"{begin}\n{body}\n{end}", text))
 
 
 def markdown_report(runs_table: pd.DataFrame) -> str:

@@ -1,0 +1,138 @@
+"""One entry point for every benchmark: ``python -m benchmarks {emulator,speed,liang2021} ...``.
+
+* ``emulator``: simulated campaigns on the paper-calibrated emulator, nfpopt's strategies beside
+  random, Sobol, Optuna and the peers (BayBE, Ax); CSV + PNG under ``--out`` and the tables of
+  ``docs/benchmarks.md`` regenerated from every CSV there.
+* ``speed``: proposal latency of nfpopt and the peers at 10 / 50 / 200 experiments.
+* ``liang2021``: the pool-based benchmark on Liang et al. 2021's published data
+  (``python -m benchmarks liang2021 --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks import emulator_campaign as ec
+
+RESULTS = Path("benchmarks/results/emulator")
+DOCS = Path("docs/benchmarks.md")
+DEFAULT_STRATEGIES = (*ec.NFPOPT_STRATEGIES, *ec.PEER_STRATEGIES)
+
+
+def _emulator_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks emulator", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2 seeds, 12 experiments, fast strategies (CI smoke)")
+    parser.add_argument("--seeds", type=int, help="seeds per scenario (default 20; 2 with --quick)")
+    parser.add_argument("--experiments", type=int, help="new experiments per campaign (default 48; 12 with --quick)")
+    parser.add_argument("--strategies", help=f"comma-separated (default: {','.join(DEFAULT_STRATEGIES)})")
+    parser.add_argument("--starts", default=",".join(ec.STARTS), help="cell_a, design or both")
+    parser.add_argument("--noises", default=",".join(f"{n:g}" for n in ec.NOISES), help="relative noise levels")
+    parser.add_argument("--jobs", type=int, default=-1, help="parallel runs (default: every local core)")
+    parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"))
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a local cluster)")
+    parser.add_argument("--tag", help="this sweep's CSV is sweep-<tag>.csv (default: 'quick' or 'full')")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"results folder (default {RESULTS})")
+    parser.add_argument("--docs", type=Path, default=DOCS, help="markdown page whose tables to regenerate ('' to skip)")
+    return parser
+
+
+def emulator_main(argv: Sequence[str] | None = None) -> int:
+    """Run the sweep, write ``<out>/sweep-<tag>.csv``, then the tables and plot from every CSV in ``<out>``."""
+    args = _emulator_parser().parse_args(argv)
+    seeds = args.seeds or (2 if args.quick else 20)
+    n_experiments = args.experiments or (12 if args.quick else 48)
+    strategies = (
+        args.strategies.split(",")
+        if args.strategies
+        else (["random", "sobol", "tpe"] if args.quick else list(DEFAULT_STRATEGIES))
+    )
+    unknown = set(strategies) - set(DEFAULT_STRATEGIES) - {"optuna_gp", "bayes_random_forest", "bayes_sklearn_gp"}
+    if unknown:
+        raise SystemExit(f"unknown strategies {sorted(unknown)}; use any of {list(DEFAULT_STRATEGIES)}")
+    plan = ec.runs(
+        strategies,
+        seeds,
+        n_experiments,
+        starts=args.starts.split(","),
+        noises=[float(n) for n in args.noises.split(",")],
+    )
+    results = _sweep_with_progress(plan, args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    tag = args.tag or ("quick" if args.quick else "full")
+    results.to_csv(args.out / f"sweep-{tag}.csv", index=False)
+    write_report(args.out, Path(args.docs) if str(args.docs) else None, command=_command(argv))
+    return 0
+
+
+def _sweep_with_progress(plan: list[ec.Run], args: argparse.Namespace) -> pd.DataFrame:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task(f"{len(plan)} campaigns", total=len(plan))
+
+        def done(run: ec.Run, frame: pd.DataFrame) -> None:
+            progress.update(task, advance=1, description=f"{run.strategy} {run.start} {run.noise:g} #{run.seed}")
+
+        return ec.sweep(plan, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler, on_done=done)
+
+
+def _command(argv: Sequence[str] | None) -> str:
+    words = list(sys.argv[1:] if argv is None else ["emulator", *argv])
+    return "python -m benchmarks " + " ".join(words)
+
+
+def load_results(folder: Path) -> pd.DataFrame:
+    """Every sweep's rows in ``folder`` (later files win for a repeated run)."""
+    frames = [pd.read_csv(path) for path in sorted(folder.glob("sweep-*.csv"))]
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    return table.drop_duplicates(["strategy", "start", "noise", "seed", "experiment"], keep="last")
+
+
+def write_report(folder: Path, docs: Path | None, command: str) -> None:
+    """Per-run CSV, the plot and the markdown tables, from every sweep stored in ``folder``."""
+    results = load_results(folder)
+    if results.empty:
+        return
+    maximum = ec.attainable_hypervolume(ec.load_definition(ec.DEFINITION), folder / "attainable.json")
+    per_run = ec.per_run(results, maximum)
+    per_run.to_csv(folder / "runs.csv", index=False)
+    ec.plot(results, maximum, folder / "hypervolume.png")
+    body = (
+        f"Attainable maximum hypervolume: {maximum:,.0f} ohm·mAh/g (reference 1000 ohm, 0 mAh/g; "
+        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}`.\n\n"
+        + ec.markdown_report(per_run)
+    )
+    if docs is not None:
+        ec.replace_section(docs, "emulator", body)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = ("emulator", "speed", "liang2021")
+    if not argv or argv[0] not in commands:
+        print(f"usage: python -m benchmarks {{{','.join(commands)}}} [options]  (--help after the command)")
+        return 2
+    command, rest = argv[0], argv[1:]
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # loky workers inherit it: quiet peers
+    if command == "emulator":
+        return emulator_main(rest)
+    if command == "speed":
+        from benchmarks.speed import main as speed_main
+
+        return speed_main(rest)
+    from benchmarks.liang2021 import main as liang_main
+
+    return liang_main(rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
