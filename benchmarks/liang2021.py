@@ -15,9 +15,10 @@ a) Raw candidates scored by a model trained on standardised inputs: **not replic
    default** (candidates are standardised with the observed data's scaler); flag
    ``scale_candidates=False`` / ``--raw-candidates``. The stored isotropic-GP runs (R3 in
    PUBLISHED.md) were made with the notebook version that has this quirk, so it is
-   needed to compare with them; the ARD-GP and RF runs (R1, R2) were made with the
-   earlier notebook (142714c), which standardised the whole pool once and scored
-   candidates consistently, which is what the default reproduces.
+   needed to compare with them. The ARD-GP and RF runs (R1, R2) were committed beside
+   an earlier notebook (142714c) that standardised the whole pool once and scored
+   candidates consistently, which is what the default does (up to the scaler's data).
+   R1/R2 could not be reproduced from that code; see docs/benchmarks_liang2021.md.
 b) Raw ``y_best`` in EI/PI with a model of standardised y: **not replicated by default**;
    flag ``raw_y_best=True`` / ``--raw-y-best``. It does not affect LCB.
 c) A failing GPy fit ends the run: **not replicated** (it would end runs early, which
@@ -30,7 +31,8 @@ d) Runs stop once the whole top set is found and are padded with 1: **replicated
 Other differences from the published setup: the GP is BoTorch/GPyTorch, not GPy, and uses
 no random restarts by default (see :mod:`benchmarks.gp`); RF runs get a ``random_state``
 derived from the run seed; the notebook's ``n_top = ceil(nsteps * 0.05)`` (undefined
-``nsteps``) is read as ``N``.
+``nsteps``) is read as ``N``. ``max_cycles`` (``--max-cycles``) cuts runs short to save
+CPU; metrics are then exact up to that cycle only (:attr:`RunResult.horizon`).
 """
 
 from __future__ import annotations
