@@ -108,8 +108,8 @@ def write_report(folder: Path, docs: Path | None, command: str) -> None:
     ec.plot(results, maximum, folder / "hypervolume.png")
     body = (
         f"Attainable maximum hypervolume: {maximum:,.0f} ohm·mAh/g (reference 1000 ohm, 0 mAh/g; "
-        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}`.\n\n"
-        + ec.markdown_report(per_run)
+        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}` "
+        f"(nfpopt at {ec.code_version()}).\n\n" + ec.markdown_report(per_run)
     )
     if docs is not None:
         ec.replace_section(docs, "emulator", body)

@@ -361,6 +361,18 @@ def summary(runs_table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def code_version() -> str:
+    """The repository's commit, with ``+uncommitted`` when the working tree differs from it."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "nfpopt"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return commit.stdout.strip() + (" +uncommitted changes in nfpopt/" if dirty.stdout.strip() else "")
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A GitHub markdown table (no tabulate dependency)."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"

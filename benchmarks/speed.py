@@ -154,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if str(args.docs):
         command = "python -m benchmarks speed " + " ".join(argv if argv is not None else [])
         ec.replace_section(
-            args.docs, "speed", f"Command: `{command.strip()}`.\n\n" + markdown(frame, campaign_quality(args.out))
+            args.docs,
+            "speed",
+            f"Command: `{command.strip()}` (nfpopt at {ec.code_version()}).\n\n"
+            + markdown(frame, campaign_quality(args.out)),
         )
     return 0
