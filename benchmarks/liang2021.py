@@ -355,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.report import compare_with_published, markdown_table, write_report
 
     args = _parser().parse_args(argv)
+    if args.from_curves:
+        return _replot(args.from_curves, Path(args.output))
     if args.score_stored:
         print(markdown_table(score_stored_runs(args.score_stored, (args.datasets or ["crossed_barrel"])[0])))
         return 0
@@ -390,6 +392,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _replot(curves_csv: Path, output_dir: Path) -> int:
+    """Rewrite summary and plots from a stored ``curves.csv`` (no new runs)."""
+    from benchmarks.report import markdown_table, results_from_curves, write_report
+
+    summary = write_report(results_from_curves(pd.read_csv(curves_csv)), output_dir)
+    print(markdown_table(summary))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.liang2021", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None, help=f"folder with *_dataset.csv (default {DEFAULT_HELP})")
@@ -406,6 +417,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--gp-restarts", type=int, default=0, help="extra random GP fits")
     parser.add_argument("--n-jobs", type=int, default=-1, help="joblib workers (-1: all cores)")
     parser.add_argument("--objective-as-input", action="store_true", help="diagnostic: leak y into X (not a benchmark)")
+    parser.add_argument("--from-curves", type=Path, default=None, help="redo tables/plots from a curves.csv")
     parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")
     parser.add_argument("-o", "--output", default="out/liang2021", help="output folder (default out/liang2021)")
     return parser

@@ -27,13 +27,13 @@ EF_CYCLES = (10, 25, 50)
 
 def curves_frame(results: Sequence[RunResult]) -> pd.DataFrame:
     """Long table: dataset, strategy, seed, cycle (1..N), pool_index (-1 after a stop),
-    top_count and top_fraction (padded with 1 after a stop)."""
+    top_count and top_fraction (padded as :meth:`RunResult.top_fraction` does)."""
     frames = []
     for result in results:
         n_done = len(result.top_counts)
         pool_index = np.full(result.n_pool, -1)
         pool_index[:n_done] = result.order
-        counts = np.full(result.n_pool, result.n_top)
+        counts = np.full(result.n_pool, result.n_top if result.horizon == result.n_pool else result.top_counts[-1])
         counts[:n_done] = result.top_counts
         frames.append(
             pd.DataFrame(
@@ -113,7 +113,11 @@ def markdown_table(frame: pd.DataFrame, digits: int = 2) -> str:
 
 
 def plot_top_fraction(results: Sequence[RunResult], path: Path) -> None:
-    """Top% (median and 5-95 % band, rounded to 0.005) vs learning cycle, one dataset."""
+    """Top% (median and 5-95 % band, rounded to 0.005) vs learning cycle, one dataset.
+
+    Each strategy is drawn up to its shortest run's horizon (runs cut by ``max_cycles``
+    are not extended with padded values).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -126,9 +130,10 @@ def plot_top_fraction(results: Sequence[RunResult], path: Path) -> None:
     for (_, strategy), runs in _groups(results):
         curves = np.stack([r.top_fraction() for r in runs])
         agg = metrics.aggregate_folds(curves, n_folds=metrics.default_folds(len(runs)))
-        (line,) = ax.plot(cycles, metrics.round_to_grid(agg.median), label=strategy)
-        low, high = metrics.round_to_grid(agg.low), metrics.round_to_grid(agg.high)
-        ax.fill_between(cycles, low, high, color=line.get_color(), alpha=0.2)
+        shown = slice(0, min(run.horizon for run in runs))
+        (line,) = ax.plot(cycles[shown], metrics.round_to_grid(agg.median[shown]), label=strategy)
+        low, high = metrics.round_to_grid(agg.low[shown]), metrics.round_to_grid(agg.high[shown])
+        ax.fill_between(cycles[shown], low, high, color=line.get_color(), alpha=0.2)
     ax.axhline(0.8, color="k", alpha=0.2, linestyle="--")
     ax.set(xscale="log", ylim=(0, 1.05), xlabel="learning cycle i", ylabel="Top%")
     ax.set_title(f"{results[0].dataset} (N={n_pool}, {len(results)} runs in all)")
@@ -149,6 +154,27 @@ def write_report(results: Sequence[RunResult], output_dir: Path) -> pd.DataFrame
         subset = [r for r in results if r.dataset == dataset]
         plot_top_fraction(subset, output_dir / f"topk_{dataset}.png")
     return summary
+
+
+def results_from_curves(frame: pd.DataFrame) -> list[RunResult]:
+    """Rebuild run results from a ``curves.csv`` written by :func:`write_report`.
+
+    Lets the summary and plots be regenerated without re-running. Runtimes are not stored
+    in the CSV and come back as NaN.
+    """
+    measured_rows = frame[(frame.pool_index >= 0) & (frame.top_fraction > 0)]
+    ratios = (measured_rows.top_count / measured_rows.top_fraction).groupby(measured_rows.dataset).median()
+    results = []
+    for (dataset, strategy, seed), run in frame.groupby(["dataset", "strategy", "seed"], sort=False):
+        run = run.sort_values("cycle")
+        measured = run[run.pool_index >= 0]
+        n_pool, counts = len(run), tuple(int(c) for c in measured.top_count)
+        n_top = int(round(ratios[dataset]))
+        complete = len(counts) == n_pool or counts[-1] == n_top
+        order = tuple(int(i) for i in measured.pool_index)
+        horizon = n_pool if complete else len(counts)
+        results.append(RunResult(dataset, strategy, int(seed), order, counts, n_pool, n_top, float("nan"), horizon))
+    return results
 
 
 def compare_with_published(summary: pd.DataFrame) -> pd.DataFrame:

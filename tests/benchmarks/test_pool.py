@@ -3,6 +3,7 @@
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import norm
 
@@ -127,3 +128,20 @@ def test_standardise_uses_observed_statistics_only():
     np.testing.assert_allclose(X_train.ravel(), [-1, 1])
     np.testing.assert_allclose(X_test.ravel(), [3])
     np.testing.assert_allclose(y_train, [-1, 1])
+
+
+def test_curves_csv_round_trips_to_the_same_summary(bowl, tmp_path):
+    from benchmarks.report import results_from_curves, summarise, write_report
+
+    cuts = {1: 4, 2: None, 3: 4, 4: None}  # two runs cut short, two run until all top found
+    results = [run_pool(bowl, RandomStrategy(), seed, max_cycles=cut) for seed, cut in cuts.items()]
+    write_report(results, tmp_path)
+    rebuilt = results_from_curves(pd.read_csv(tmp_path / "curves.csv"))
+    assert [(r.order, r.top_counts, r.horizon) for r in rebuilt] == [
+        (r.order, r.top_counts, r.horizon) for r in results
+    ]
+    assert (
+        summarise(rebuilt)
+        .drop(columns="runtime_s_per_run")
+        .equals(summarise(results).drop(columns="runtime_s_per_run"))
+    )
