@@ -167,12 +167,16 @@ class Campaign:
         from nfpopt.recommend.strategies import propose  # the recommender imports this module
 
         size = batch_size or self.definition.batch_size
-        batch = propose(self.definition, self.table(), size, strategy=strategy)
+        return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
+
+    def add_batch(self, batch: pd.DataFrame) -> pd.DataFrame:
+        """Store a strategy's batch: the recipe columns as proposals, the rest (predictions,
+        ``p_feasible``, ``rationale``) as each experiment's prediction record."""
         recipe = [c for c in (*self.definition.space.names, *self.definition.space.derived_names) if c in batch]
-        explanation = batch.drop(columns=recipe)
-        predictions = [_plain(row) for row in explanation.to_dict(orient="records")]
+        explanation = batch.drop(columns=recipe).reset_index(drop=True)
+        predictions = [_plain(row) for row in explanation.to_dict(orient="records")] if explanation.shape[1] else None
         stored = self.add_proposals(batch[recipe], predictions)
-        return pd.concat([stored, explanation.reset_index(drop=True)], axis=1)
+        return pd.concat([stored, explanation], axis=1)
 
     def add_proposals(self, recipes: pd.DataFrame, predictions: list[dict[str, object]] | None = None) -> pd.DataFrame:
         """Store a proposed batch; returns it with ``experiment_id`` and ``batch`` first."""

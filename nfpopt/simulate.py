@@ -15,12 +15,10 @@ import pandas as pd
 
 from nfpopt.campaign import Campaign
 from nfpopt.definition import CampaignDefinition
-from nfpopt.emulator import emulate
+from nfpopt.emulator import DEFAULT_PARAMETERS, EmulatorParameters, emulate
 from nfpopt.exceptions import InputDataError
-from nfpopt.recommend import propose_space_filling
+from nfpopt.recommend.strategies import Proposer, proposer
 from nfpopt.store import Store
-
-Proposer = Callable[[CampaignDefinition, pd.DataFrame, int], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,9 @@ def simulate_campaign(
     noise: float = 0.0,
     seed: int = 0,
     database: Path,
-    propose: Proposer = propose_space_filling,
+    propose: Proposer | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    truth_parameters: EmulatorParameters = DEFAULT_PARAMETERS,
 ) -> SimulationResult:
     """Run a campaign of ``n_experiments`` new experiments against the emulator.
 
@@ -52,12 +51,17 @@ def simulate_campaign(
         n_experiments: experiments to propose after the prior ones.
         noise: relative measurement noise of the emulator.
         database: SQLite file to keep the campaign in (created; must not exist).
-        propose: the strategy, ``(definition, experiments so far, batch size) -> recipes``.
+        propose: the strategy, ``(definition, experiments so far, batch size) -> recipes``
+            [default: the campaign's own strategy].
         on_batch: called with (experiments done, n_experiments) after each batch.
+        truth_parameters: the physical constants of the simulated lab. Other values than the
+            paper-calibrated defaults give a lab whose process differs from the one nfpopt's
+            physics-informed surrogate assumes (a test of that surrogate's robustness).
     """
     if database.exists():
         raise InputDataError(f"{database} exists; a simulation starts from an empty database")
     definition = replace(definition, seed=definition.seed + seed)
+    propose = propose or proposer(definition.strategy)
     truths = []
     with Store(f"sqlite:///{database}") as store:
         campaign = Campaign.create(store, definition)
@@ -66,10 +70,9 @@ def simulate_campaign(
         done = 0
         while done < n_experiments:
             size = min(definition.batch_size, n_experiments - done)
-            recipes = propose(definition, campaign.table(), size)
-            batch = campaign.add_proposals(recipes)
-            measured = emulate(batch, noise=noise, seed=definition.seed * 100_003 + done)
-            truth = emulate(batch)
+            batch = campaign.add_batch(propose(definition, campaign.table(), size))
+            measured = emulate(batch, noise=noise, seed=definition.seed * 100_003 + done, params=truth_parameters)
+            truth = emulate(batch, params=truth_parameters)
             truth.insert(0, "experiment_id", batch["experiment_id"].to_numpy())
             truths.append(truth)
             results = pd.concat([batch[["experiment_id"]], measured], axis=1)

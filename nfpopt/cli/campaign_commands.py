@@ -18,7 +18,7 @@ from rich.table import Table
 
 from nfpopt.campaign import Campaign
 from nfpopt.cli.common import console, fail, json_records, read_table
-from nfpopt.definition import load_definition
+from nfpopt.definition import STRATEGIES, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 
@@ -119,28 +119,42 @@ def import_command(table: Path, db_url: str | None, campaign_name: str | None, a
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the batch to this CSV (experiment_id, every parameter).",
+    help="Write the batch to this CSV (experiment_id, every parameter, predictions and rationale).",
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    default=None,
+    help="Propose with this strategy instead of the campaign's own (e.g. sobol to widen the search).",
 )
 @db_option
 @campaign_option
 @json_option
 def propose_command(
-    batch_size: int | None, output: Path | None, db_url: str | None, campaign_name: str | None, as_json: bool
+    batch_size: int | None,
+    output: Path | None,
+    strategy: str | None,
+    db_url: str | None,
+    campaign_name: str | None,
+    as_json: bool,
 ) -> None:
-    """Propose the next fabrication batch and store it as 'proposed'."""
+    """Propose the next fabrication batch and store it as 'proposed'.
+
+    Each recipe comes with its predicted outcomes (mean and sd), its probability of success
+    (p_feasible) and why it was chosen, once the campaign has enough results to model.
+    """
     with open_campaign(db_url, campaign_name) as campaign:
-        size = batch_size or campaign.definition.batch_size
-        batch = campaign.propose(size)
+        batch = campaign.propose(batch_size, strategy=strategy)
     if output is not None:
         batch.to_csv(output, index=False)
     if as_json:
         click.echo(json_records(batch))
         return
-    console.print(
-        _frame_table(
-            batch, f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({campaign.definition.strategy})"
-        )
-    )
+    title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({strategy or campaign.definition.strategy})"
+    fixed = [p.name for p in campaign.definition.space.parameters if p not in campaign.definition.space.free]
+    console.print(_frame_table(_compact(batch.drop(columns=fixed)), title))
+    for row in batch.itertuples(index=False):
+        console.print(f"  {row.experiment_id}: {row.rationale}")
     if output is not None:
         console.print(f"wrote {output}")
 
@@ -251,6 +265,16 @@ def export_command(output: Path | None, db_url: str | None, campaign_name: str |
 def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
     lead = [c for c in ("experiment_id", "batch", "status") if c in frame]
     return lead + [c for c in objectives if c in frame]
+
+
+def _compact(batch: pd.DataFrame) -> pd.DataFrame:
+    """The batch as a chemist reads it: recipe columns, then each prediction as 'mean ± sd'."""
+    out = batch.drop(columns=[c for c in batch if c.startswith("predicted_") or c == "rationale"])
+    for column in batch:
+        if column.startswith("predicted_") and not column.endswith("_sd") and f"{column}_sd" in batch:
+            mean, sd = batch[column], batch[f"{column}_sd"]
+            out[column.removeprefix("predicted_")] = [f"{m:.3g} ± {s:.2g}" for m, s in zip(mean, sd, strict=True)]
+    return out
 
 
 def _frame_table(frame: pd.DataFrame, title: str) -> Table:

@@ -21,6 +21,8 @@ predictions and the reason each was chosen. Steps:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,13 +34,14 @@ from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolu
 from botorch.acquisition.multi_objective.objective import GenericMCMultiOutputObjective
 from botorch.acquisition.objective import GenericMCObjective
 from botorch.models.model import ModelList
-from botorch.optim import optimize_acqf_discrete
 from botorch.sampling.list_sampler import ListSampler
 from botorch.sampling.normal import SobolQMCNormalSampler
+from threadpoolctl import threadpool_limits
 
 from nfpopt.definition import CampaignDefinition
 from nfpopt.objectives import Objective
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
+from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.botorch_models import botorch_model
@@ -67,6 +70,8 @@ class RecommenderSettings:
     #: Half-width of the initial design around known successful recipes, as a fraction of
     #: each parameter's range (only while the campaign has too few results to model).
     local_radius: float = 0.15
+    #: torch intra-op threads while proposing (see :func:`torch_threads`).
+    torch_threads: int = 1
 
 
 @dataclass
@@ -123,7 +128,8 @@ def fit_models(
         succeeded = done["status"].eq("measured").to_numpy() & done.get(
             definition.feasibility, pd.Series(True, index=done.index)
         ).map(lambda v: v is not False).to_numpy(bool)
-        feasibility = FeasibilityModel(encoder, seed=seed).fit(done, succeeded)
+        margin = _prior_mean(definition, "sintering_index") if settings.surrogate == "physics_gp" else None
+        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded)
     return FittedModels(encoder, models, feasibility)
 
 
@@ -239,8 +245,26 @@ class SuccessWeighted(AcquisitionFunction):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """``X``: ``batch x q x d`` -> ``batch``."""
         flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
-        log_p = np.log(self.feasibility.probability_encoded(flat)).reshape(X.shape[:-1])
+        recipes = self.feasibility.encoder.inverse_transform(flat)
+        log_p = np.log(self.feasibility.probability(recipes)).reshape(X.shape[:-1])
         return self.base(X) + torch.as_tensor(log_p, dtype=X.dtype).sum(dim=-1)
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run torch and the BLAS behind numpy/scikit-learn with ``n`` threads, then restore them.
+
+    The recommender's matrices are small (tens to hundreds of experiments): thread start-up
+    and contention cost more than they save. A GP fit at 30 experiments took 1.2 s with one
+    thread and 13 s with two on a busy 2-core machine (``benchmarks``' speed table).
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        with threadpool_limits(limits=n):
+            yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def propose_bayesian(
@@ -251,6 +275,13 @@ def propose_bayesian(
 ) -> pd.DataFrame:
     """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns."""
     settings = settings or RecommenderSettings()
+    with torch_threads(settings.torch_threads):
+        return _propose_bayesian(definition, experiments, batch_size, settings)
+
+
+def _propose_bayesian(
+    definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int, settings: RecommenderSettings
+) -> pd.DataFrame:
     seed = int(np.random.SeedSequence([definition.seed, len(experiments)]).generate_state(1)[0])
     good = successful(definition, experiments)
     modelled = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
@@ -266,9 +297,7 @@ def propose_bayesian(
         acquisition = SuccessWeighted(acquisition, fitted.feasibility)
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
     q = min(batch_size, len(candidates))
-    with torch.no_grad():
-        chosen, _ = optimize_acqf_discrete(acquisition, q=q, choices=choices, unique=True)
-    rows = [int(torch.nonzero((choices == x).all(dim=-1))[0, 0]) for x in chosen]
+    rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
     return explain(definition, fitted, batch, good)
 

@@ -8,10 +8,12 @@ constraint-satisfying candidate set, where none is needed.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from botorch.models.model import Model
 from botorch.posteriors.gpytorch import GPyTorchPosterior
 from gpytorch.distributions import MultivariateNormal
+from linear_operator.operators import DiagLinearOperator
 
 from nfpopt.surrogates.base import OutcomeModel
 from nfpopt.surrogates.gp import DTYPE
@@ -47,8 +49,42 @@ class PriorMeanModel(Model):
         return posterior_transform(posterior) if posterior_transform is not None else posterior
 
 
+class IndependentPredictionModel(Model):
+    """Any fitted surrogate as a BoTorch model: independent Gaussians ``N(mean(x), sd(x)^2)``.
+
+    For the scikit-learn surrogates (tree ensembles, sklearn's GP), whose predictions carry no
+    covariance between the recipes of a batch; the joint batch still accounts for pending
+    recipes through the acquisition's baseline. No gradient, as for :class:`PriorMeanModel`.
+    """
+
+    def __init__(self, outcome_model: OutcomeModel) -> None:
+        super().__init__()
+        self.outcome_model = outcome_model
+
+    @property
+    def num_outputs(self) -> int:
+        return 1
+
+    @property
+    def batch_shape(self) -> torch.Size:
+        return torch.Size([])
+
+    def posterior(self, X, output_indices=None, observation_noise=False, posterior_transform=None, **kwargs):  # noqa: ANN001, ANN201
+        flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
+        recipes = self.outcome_model.encoder.inverse_transform(flat)
+        mean, sd = self.outcome_model.predict_scaled(recipes)
+        mean_t = torch.as_tensor(mean, dtype=DTYPE).reshape(X.shape[:-1])
+        var_t = torch.as_tensor(np.square(sd), dtype=DTYPE).reshape(X.shape[:-1]).clamp_min(1e-12)
+        mvn = MultivariateNormal(mean_t, DiagLinearOperator(var_t))
+        posterior = GPyTorchPosterior(mvn)
+        return posterior_transform(posterior) if posterior_transform is not None else posterior
+
+
 def botorch_model(outcome_model: OutcomeModel) -> Model:
-    """The BoTorch model of a fitted GP outcome model (with its prior mean, if any)."""
+    """The BoTorch model of a fitted outcome model (with its prior mean, if any)."""
+    gp = getattr(outcome_model.surrogate, "model_", None)
+    if not isinstance(gp, Model):
+        return IndependentPredictionModel(outcome_model)
     if outcome_model.prior_mean is not None:
         return PriorMeanModel(outcome_model)
-    return outcome_model.surrogate.model_  # type: ignore[attr-defined]
+    return gp

@@ -15,6 +15,7 @@ sintered only 73-84 % of the time, the classifier's 90-99 % (Brier score 0.09-0.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -27,13 +28,31 @@ from nfpopt.surrogates.encoding import Encoder
 
 _LENGTH_SCALE_BOUNDS = (5e-2, 1e1)  # in the unit cube: from a twentieth of a range to ten ranges
 _P_FLOOR = 1e-6
+_MARGIN_SCALE = 3.0  # a physical margin beyond +-3 (decades of the sintering number) saturates
 
 
 class FeasibilityModel:
     """Probability that a recipe succeeds, learned from every finished experiment."""
 
-    def __init__(self, encoder: Encoder, *, seed: int = 0, restarts: int = 2) -> None:
-        self.encoder, self.seed, self.restarts = encoder, seed, restarts
+    def __init__(
+        self,
+        encoder: Encoder,
+        *,
+        seed: int = 0,
+        restarts: int = 2,
+        physics: Callable[[pd.DataFrame], np.ndarray] | None = None,
+    ) -> None:
+        """``physics``, if given, maps recipes to a physical margin of success (e.g. the
+        emulator's sintering index, > 0 where the model expects a bonded layer); it becomes one
+        more input of the classifier, which learns where the real boundary lies along it."""
+        self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics
+
+    def _features(self, recipes: pd.DataFrame) -> np.ndarray:
+        X = self.encoder.transform(recipes)
+        if self.physics is None:
+            return X
+        margin = np.nan_to_num(np.asarray(self.physics(recipes), float), nan=-_MARGIN_SCALE, posinf=_MARGIN_SCALE)
+        return np.column_stack([X, np.clip(margin, -_MARGIN_SCALE, _MARGIN_SCALE) / _MARGIN_SCALE])
 
     def fit(self, recipes: pd.DataFrame, succeeded: np.ndarray) -> FeasibilityModel:
         """Fit on ``recipes`` (one row each) and whether each succeeded."""
@@ -44,7 +63,7 @@ class FeasibilityModel:
         if np.all(labels == labels[0]):
             self.constant_ = 1.0 if labels[0] else 0.0  # one class only: nothing to separate yet
             return self
-        X = self.encoder.transform(recipes)
+        X = self._features(recipes)
         kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
             length_scale=np.full(X.shape[1], 0.5), length_scale_bounds=_LENGTH_SCALE_BOUNDS, nu=2.5
         )
@@ -57,12 +76,8 @@ class FeasibilityModel:
 
     def probability(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(success) for each recipe."""
-        return self.probability_encoded(self.encoder.transform(recipes))
-
-    def probability_encoded(self, X: np.ndarray) -> np.ndarray:
-        """P(success) for encoded recipes, shape ``(n, dimension)`` -> ``(n,)``."""
         if self.constant_ is not None:
             # One class seen: certain success if every finished experiment succeeded, else an
             # honest "don't know" rather than a certain failure (a single failure proves little).
-            return np.full(len(X), 1.0 if self.constant_ > 0 else 0.5)
-        return np.clip(self.classifier_.predict_proba(X)[:, 1], _P_FLOOR, 1.0)
+            return np.full(len(recipes), 1.0 if self.constant_ > 0 else 0.5)
+        return np.clip(self.classifier_.predict_proba(self._features(recipes))[:, 1], _P_FLOOR, 1.0)

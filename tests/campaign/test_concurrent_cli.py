@@ -46,7 +46,7 @@ def test_two_processes_recording_at_once_both_land(campaign_db: Path, results: p
 
 def test_a_record_killed_midway_leaves_all_or_none(campaign_db: Path) -> None:
     batch = campaign_db.parent / "big.csv"
-    assert run("propose", "--batch", "600", "-o", batch, "--db", campaign_db).exit_code == 0
+    assert run("propose", "--batch", "600", "--strategy", "sobol", "-o", batch, "--db", campaign_db).exit_code == 0
     results = campaign_db.parent / "big_r.csv"
     assert run("emulate", batch, "-o", results).exit_code == 0
     ids = set(pd.read_csv(batch)["experiment_id"])
