@@ -19,8 +19,9 @@ DEFINITION = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
 
 
 def _sintered_recipes(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` sintered recipes and their outcomes measured with 5 % noise."""
     recipes = DEFINITION.space.sample(4 * n, seed=seed, method="sobol")
-    outcomes = emulate(recipes)
+    outcomes = emulate(recipes, noise=0.05, seed=seed)
     keep = outcomes["sintered"].astype(bool).to_numpy()
     return recipes[keep].head(n).reset_index(drop=True), outcomes[keep].head(n).reset_index(drop=True)
 
