@@ -30,7 +30,7 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -m ""
 
 lint: $(STAMP)
-	$(BIN)/ruff check nfpopt tests
+	$(BIN)/ruff check nfpopt tests benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info
