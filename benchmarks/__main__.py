@@ -52,7 +52,8 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
         if args.strategies
         else (["random", "sobol", "tpe"] if args.quick else list(DEFAULT_STRATEGIES))
     )
-    unknown = set(strategies) - set(DEFAULT_STRATEGIES) - {"optuna_gp", "bayes_random_forest", "bayes_sklearn_gp"}
+    extra = {"optuna_gp", "bayes_random_forest", "bayes_sklearn_gp", *ec.PEER_VARIANTS}
+    unknown = set(strategies) - set(DEFAULT_STRATEGIES) - extra
     if unknown:
         raise SystemExit(f"unknown strategies {sorted(unknown)}; use any of {list(DEFAULT_STRATEGIES)}")
     plan = ec.runs(

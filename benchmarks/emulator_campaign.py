@@ -36,6 +36,7 @@ STARTS = ("cell_a", "design")
 NOISES = (0.0, 0.03)
 NFPOPT_STRATEGIES = ("random", "sobol", "tpe", "nsga2", "bayes", "physics", "bayes_extra_trees")
 PEER_STRATEGIES = ("baybe", "ax")
+PEER_VARIANTS = ("baybe_repair", "ax_repair")
 CHECKPOINTS = (12, 24, 48)
 OBJECTIVE_COLUMNS = ("internal_resistance_ohm", "capacity_2c_mah_g")
 
@@ -82,7 +83,7 @@ def starting_experiments(definition: CampaignDefinition, start: str, noise: floa
 
 def strategy_proposer(name: str) -> Callable:
     """nfpopt's strategy ``name`` or a peer's (``baybe``, ``ax``), as ``propose(definition, table, q)``."""
-    if name in PEER_STRATEGIES:
+    if name in (*PEER_STRATEGIES, *PEER_VARIANTS):
         from benchmarks.peers import peer_proposer
 
         return peer_proposer(name)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -33,11 +34,13 @@ from nfpopt.definition import CampaignDefinition
 from nfpopt.space import CategoricalParameter, ContinuousParameter, FixedParameter, MixtureConstraint, OnsetConstraint
 
 PEERS = ("baybe", "ax")
+#: The same peers told only the mixture constraint; the onset floor is enforced by repair alone.
+REPAIR_ONLY = ("baybe_repair", "ax_repair")
 Proposer = Callable[[CampaignDefinition, pd.DataFrame, int], pd.DataFrame]
 
 
 # -- the campaign in linear terms -----------------------------------------------------------------
-def linear_constraints(definition: CampaignDefinition) -> list[tuple[dict[str, float], float]]:
+def linear_constraints(definition: CampaignDefinition, *, onset: bool = True) -> list[tuple[dict[str, float], float]]:
     """The space's constraints as ``sum(coefficient * parameter) >= rhs`` (relaxed where nonlinear).
 
     Mixture: ``-(sum of components) >= -(total - min_remainder)``. Onset: the tangent of the
@@ -51,7 +54,7 @@ def linear_constraints(definition: CampaignDefinition) -> list[tuple[dict[str, f
         if isinstance(constraint, MixtureConstraint) and constraint.remainder is not None:
             coefficients = {name: -1.0 for name in constraint.components}
             out.append((coefficients, -(constraint.total - constraint.min_remainder)))
-        elif isinstance(constraint, OnsetConstraint):
+        elif isinstance(constraint, OnsetConstraint) and onset:
             ssa = space.parameter(constraint.ssa)
             temperature = space.parameter(constraint.temperature)
             floor = float(constraint.minimum_temperature_c(np.array([ssa.lower]))[0])
@@ -118,7 +121,9 @@ def _free(definition: CampaignDefinition):
 
 
 # -- BayBE ------------------------------------------------------------------------------------------
-def propose_baybe(definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int) -> pd.DataFrame:
+def propose_baybe(
+    definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int, *, onset: bool = True
+) -> pd.DataFrame:
     """``batch_size`` recipes from BayBE's default two-phase recommender (random, then BoTorch with
     its Pareto objective: qLogNEHVI)."""
     try:
@@ -141,7 +146,7 @@ def propose_baybe(definition: CampaignDefinition, experiments: pd.DataFrame, bat
             parameters.append(BCategorical(p.name, values=list(p.values), encoding="OHE"))
     constraints = [
         ContinuousLinearConstraint(parameters=list(c), operator=">=", coefficients=list(c.values()), rhs=rhs)
-        for c, rhs in linear_constraints(definition)
+        for c, rhs in linear_constraints(definition, onset=onset)
     ]
     targets = [NumericalTarget(o.outcome, minimize=o.direction == "minimise") for o in definition.objectives]
     campaign = Campaign(
@@ -170,7 +175,9 @@ def _ax_constraint(coefficients: dict[str, float], rhs: float) -> str:
     return f"{terms} >= {rhs:.10g}"
 
 
-def propose_ax(definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int) -> pd.DataFrame:
+def propose_ax(
+    definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int, *, onset: bool = True
+) -> pd.DataFrame:
     """``batch_size`` recipes from Ax's ``Client`` with its default ("fast") generation strategy:
     a Sobol initialisation (center point first), then BoTorch (qLogNEHVI for two objectives)."""
     try:
@@ -191,7 +198,7 @@ def propose_ax(definition: CampaignDefinition, experiments: pd.DataFrame, batch_
     client = Client(random_seed=seed)
     client.configure_experiment(
         parameters=parameters,
-        parameter_constraints=[_ax_constraint(c, rhs) for c, rhs in linear_constraints(definition)],
+        parameter_constraints=[_ax_constraint(c, rhs) for c, rhs in linear_constraints(definition, onset=onset)],
     )
     objective = ", ".join(("-" if o.direction == "minimise" else "") + o.outcome for o in definition.objectives)
     thresholds = [
@@ -221,16 +228,18 @@ def propose_ax(definition: CampaignDefinition, experiments: pd.DataFrame, batch_
 
 
 def peer_proposer(name: str) -> Proposer:
-    """The proposal function of peer ``name`` (``baybe`` or ``ax``)."""
+    """The proposal function of peer ``name``: ``baybe`` or ``ax`` (onset tangent given as a linear
+    constraint), or ``baybe_repair`` / ``ax_repair`` (onset enforced by repair only)."""
     table = {"baybe": propose_baybe, "ax": propose_ax}
-    if name not in table:
-        raise ValueError(f"unknown peer {name!r}; use one of {list(PEERS)}")
-    return table[name]
+    base = name.removesuffix("_repair")
+    if base not in table or name not in (*PEERS, *REPAIR_ONLY):
+        raise ValueError(f"unknown peer {name!r}; use one of {[*PEERS, *REPAIR_ONLY]}")
+    return partial(table[base], onset=not name.endswith("_repair"))
 
 
 def available(name: str) -> str | None:
     """``None`` if peer ``name`` can be imported here, else the import error's text."""
-    module = {"baybe": "baybe", "ax": "ax.api"}[name]
+    module = {"baybe": "baybe", "ax": "ax.api"}[name.removesuffix("_repair")]
     try:
         __import__(module)
     except Exception as error:  # noqa: BLE001 - report whatever stops the import

@@ -70,9 +70,16 @@ def test_observations_mark_failed_experiments(definition):
     assert failed.tolist() == (~table["sintered"].astype(bool)).tolist()
 
 
-def test_unknown_peer_is_refused():
-    with pytest.raises(ValueError, match="unknown peer 'smac'"):
-        peers.peer_proposer("smac")
+def test_repair_only_variant_drops_the_onset_tangent(definition):
+    assert len(peers.linear_constraints(definition, onset=False)) == 1
+    assert peers.peer_proposer("ax_repair").keywords == {"onset": False}
+    assert peers.peer_proposer("ax").keywords == {"onset": True}
+
+
+@pytest.mark.parametrize("name", ["smac", "ax_tangent", "random_repair"])
+def test_unknown_peer_is_refused(name):
+    with pytest.raises(ValueError, match=f"unknown peer '{name}'"):
+        peers.peer_proposer(name)
 
 
 @pytest.mark.parametrize(
