@@ -68,7 +68,8 @@ class RecommenderSettings:
     #: layer that will not sinter is a run lost.
     min_p_feasible: float = 0.5
     #: Half-width of the initial design around known successful recipes, as a fraction of
-    #: each parameter's range (only while the campaign has too few results to model).
+    #: each parameter's range (only while the campaign has too few results to model); 0 uses
+    #: the campaign-wide Sobol design instead.
     local_radius: float = 0.15
     #: torch intra-op threads while proposing (see :func:`torch_threads`).
     torch_threads: int = 1
@@ -317,7 +318,7 @@ def initial_design(
     design in a box around them (``settings.local_radius``), so the first furnace runs stay
     where a layer is known to sinter. Otherwise: the campaign-wide scrambled Sobol design.
     """
-    if len(good) and definition.candidate_pool is None:
+    if len(good) and definition.candidate_pool is None and settings.local_radius > 0:
         batch = neighbourhood_design(definition, good, batch_size, settings.local_radius, seed=seed)
         if len(batch) == batch_size:
             return batch.assign(rationale="initial design near the recipes known to succeed (too few results to model)")
