@@ -101,13 +101,37 @@ def finished(experiments: pd.DataFrame) -> pd.DataFrame:
     return experiments[experiments["status"].isin(["measured", "failed"])].reset_index(drop=True)
 
 
-def _prior_mean(definition: CampaignDefinition, outcome: str):  # noqa: ANN202
-    from nfpopt.emulator import OUTCOME_COLUMNS, RECIPE_COLUMNS, physics_outcomes
+def _is_emulator_campaign(definition: CampaignDefinition) -> bool:
+    from nfpopt.emulator import RECIPE_COLUMNS
 
-    required = set(RECIPE_COLUMNS) - {"cell_area_cm2", "test_temp_c"}
-    if outcome not in OUTCOME_COLUMNS or not required <= set(definition.space.names):
+    return set(RECIPE_COLUMNS) - {"cell_area_cm2", "test_temp_c"} <= set(definition.space.names)
+
+
+def _prior_mean(definition: CampaignDefinition, outcome: str, params=None):  # noqa: ANN001, ANN202
+    """The emulator's prediction of ``outcome`` as a prior mean, where the campaign is the NFP one."""
+    from nfpopt.emulator import DEFAULT_PARAMETERS, OUTCOME_COLUMNS, physics_outcomes
+
+    if outcome not in OUTCOME_COLUMNS or not _is_emulator_campaign(definition):
         return None
-    return lambda recipes: physics_outcomes(recipes)[outcome].to_numpy(float)
+    constants = params or DEFAULT_PARAMETERS
+    return lambda recipes: physics_outcomes(recipes, constants)[outcome].to_numpy(float)
+
+
+def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  # noqa: ANN202
+    """The emulator's constants refitted to this campaign's results (physics strategy only)."""
+    from nfpopt.surrogates.physics_fit import refit_constants
+
+    done = finished(experiments)
+    if not _is_emulator_campaign(definition) or not len(done):
+        return None
+    resistance = done["internal_resistance_ohm"].astype(float).to_numpy() if "internal_resistance_ohm" in done else None
+    return refit_constants(done, _succeeded(definition, done), resistance)
+
+
+def _succeeded(definition: CampaignDefinition, done: pd.DataFrame) -> np.ndarray:
+    """Whether each finished experiment succeeded (measured, feasibility outcome not false)."""
+    feasible = done.get(definition.feasibility or "", pd.Series(True, index=done.index))
+    return done["status"].eq("measured").to_numpy() & feasible.map(lambda v: v is not False).to_numpy(bool)
 
 
 def fit_models(
@@ -117,20 +141,19 @@ def fit_models(
     encoder = Encoder(definition.space)
     good = successful(definition, experiments)
     names = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
+    physics = settings.surrogate == "physics_gp"
+    constants = _lab_constants(definition, experiments) if physics else None
     models: dict[str, OutcomeModel] = {}
     for name in dict.fromkeys(names):
-        prior = _prior_mean(definition, name) if settings.surrogate == "physics_gp" else None
+        prior = _prior_mean(definition, name, constants) if physics else None
         model = OutcomeModel(name, encoder, make_surrogate(settings.surrogate, seed), prior_mean=prior)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
         models[name] = model.fit(good, values)
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
-        succeeded = done["status"].eq("measured").to_numpy() & done.get(
-            definition.feasibility, pd.Series(True, index=done.index)
-        ).map(lambda v: v is not False).to_numpy(bool)
-        margin = _prior_mean(definition, "sintering_index") if settings.surrogate == "physics_gp" else None
-        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded)
+        margin = _prior_mean(definition, "sintering_index", constants) if physics else None
+        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, _succeeded(definition, done))
     return FittedModels(encoder, models, feasibility)
 
 
