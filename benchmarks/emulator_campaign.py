@@ -344,10 +344,26 @@ def _fmt_count(values: pd.Series, budget: int) -> str:
     return f"{one(median)} [{one(q25)}, {one(q75)}]"
 
 
+def canonical_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by start (Cell A first), noise, then strategy (baselines, nfpopt, peers)."""
+    known = [*NFPOPT_STRATEGIES, *PEER_STRATEGIES, *PEER_VARIANTS]
+    rank = {name: i for i, name in enumerate(known)}
+    keys = pd.DataFrame(
+        {
+            "start": table["start"].map({s: i for i, s in enumerate(STARTS)}).fillna(len(STARTS)),
+            "noise": table["noise"],
+            "strategy": table["strategy"].map(lambda n: rank.get(n, len(known))),
+        }
+    )
+    return table.loc[keys.sort_values(["start", "noise", "strategy"], kind="stable").index]
+
+
 def summary(runs_table: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and strategy: medians and IQRs over seeds, as display strings."""
     rows = []
-    for (start, noise, strategy), group in runs_table.groupby(["start", "noise", "strategy"], sort=False):
+    for (start, noise, strategy), group in canonical_order(runs_table).groupby(
+        ["start", "noise", "strategy"], sort=False
+    ):
         budget = int(group["experiments"].max())
         row = {"start": start, "noise": noise, "strategy": strategy, "seeds": len(group)}
         row["experiments to 90 % HV"] = _fmt_count(group["to_90pct"], budget)
@@ -411,6 +427,7 @@ def plot(results: pd.DataFrame, maximum: float, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    results = canonical_order(results)
     scenarios = list(results.groupby(["start", "noise"], sort=False).groups)
     fig, axes = plt.subplots(1, len(scenarios), figsize=(4.2 * len(scenarios), 3.6), sharey=True, squeeze=False)
     for ax, (start, noise) in zip(axes[0], scenarios, strict=True):

@@ -141,6 +141,21 @@ def test_cli_writes_csv_plot_and_tables(tmp_path):
     text = docs.read_text()
     assert "old" not in text and text.endswith("tail\n")
     assert "| random | 1 |" in text and "| sobol | 1 |" in text
+    (tmp_path / "hypervolume.png").unlink()
+    assert emulator_main(["--report-only", "--out", str(tmp_path), "--docs", str(docs)]) == 0
+    assert (tmp_path / "hypervolume.png").exists() and docs.read_text().count("| random | 1 |") == 1
+
+
+def test_tables_list_cell_a_first_and_baselines_before_nfpopt_and_peers():
+    table = pd.DataFrame(
+        {"start": ["design", "cell_a", "cell_a"], "noise": 0.0, "strategy": ["random", "ax", "random"]}
+    )
+    ordered = ec.canonical_order(table)
+    assert list(zip(ordered["start"], ordered["strategy"], strict=True)) == [
+        ("cell_a", "random"),
+        ("cell_a", "ax"),
+        ("design", "random"),
+    ]
 
 
 def test_cli_refuses_unknown_strategies(tmp_path):
