@@ -39,7 +39,7 @@ def _emulator_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tag", help="this sweep's CSV is sweep-<tag>.csv (default: 'quick' or 'full')")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results folder (default {RESULTS})")
     parser.add_argument("--report-only", action="store_true", help="rebuild tables and plot from the stored CSVs")
-    parser.add_argument("--docs", type=Path, default=DOCS, help="markdown page whose tables to regenerate ('' to skip)")
+    parser.add_argument("--docs", default=str(DOCS), help="markdown page whose tables to regenerate ('' to skip)")
     return parser
 
 
@@ -47,7 +47,7 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
     """Run the sweep, write ``<out>/sweep-<tag>.csv``, then the tables and plot from every CSV in ``<out>``."""
     args = _emulator_parser().parse_args(argv)
     if args.report_only:
-        write_report(args.out, Path(args.docs) if str(args.docs) else None, command=_command(argv))
+        write_report(args.out, Path(args.docs) if args.docs else None, command=_command(argv))
         return 0
     seeds = args.seeds or (2 if args.quick else 20)
     n_experiments = args.experiments or (12 if args.quick else 48)
@@ -71,7 +71,7 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     tag = args.tag or ("quick" if args.quick else "full")
     results.to_csv(args.out / f"sweep-{tag}.csv", index=False)
-    write_report(args.out, Path(args.docs) if str(args.docs) else None, command=_command(argv))
+    write_report(args.out, Path(args.docs) if args.docs else None, command=_command(argv))
     return 0
 
 

@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="sizes 10, one repeat")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"), help="'' to skip")
+    parser.add_argument("--docs", default="docs/benchmarks.md", help="'' to skip")
     args = parser.parse_args(argv)
     sizes = [10] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeats = 1 if args.quick else args.repeats
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     frame = merge(args.out / "speed.csv", frame)
     frame.to_csv(args.out / "speed.csv", index=False)
     print(frame.to_string(index=False))
-    if str(args.docs):
+    if args.docs:
         command = "python -m benchmarks speed " + " ".join(argv if argv is not None else [])
         ec.replace_section(
             args.docs,
