@@ -70,6 +70,7 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
     results = _sweep_with_progress(plan, args)
     args.out.mkdir(parents=True, exist_ok=True)
     tag = args.tag or ("quick" if args.quick else "full")
+    results["code"] = ec.code_version()
     results.to_csv(args.out / f"sweep-{tag}.csv", index=False)
     write_report(args.out, Path(args.docs) if args.docs else None, command=_command(argv))
     return 0
@@ -113,11 +114,17 @@ def write_report(folder: Path, docs: Path | None, command: str) -> None:
     ec.plot(results, maximum, folder / "hypervolume.png")
     body = (
         f"Attainable maximum hypervolume: {maximum:,.0f} ohm·mAh/g (reference 1000 ohm, 0 mAh/g; "
-        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}` "
-        f"(nfpopt at {ec.code_version()}).\n\n" + ec.markdown_report(per_run)
+        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}`. "
+        f"Sweeps ran on nfpopt {_versions(results)}.\n\n" + ec.markdown_report(per_run)
     )
     if docs is not None:
         ec.replace_section(docs, "emulator", body)
+
+
+def _versions(results: pd.DataFrame) -> str:
+    """The code versions the stored sweeps record (older sweeps did not record one)."""
+    found = results["code"].fillna("(not recorded)") if "code" in results else pd.Series(["(not recorded)"])
+    return ", ".join(sorted(set(found)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
