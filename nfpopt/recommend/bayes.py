@@ -48,6 +48,10 @@ from nfpopt.surrogates.botorch_models import botorch_model
 from nfpopt.surrogates.gp import DTYPE
 
 PENDING = ("proposed", "running")
+#: The physics-screened initial design draws this many times the batch, then keeps the recipes
+#: the emulator expects to sinter by at least ``_SAFE_SINTERING_INDEX`` decades.
+_PHYSICS_SCREEN = 8
+_SAFE_SINTERING_INDEX = 0.1
 _MC_SAMPLES = 64
 
 
@@ -339,10 +343,18 @@ def initial_design(
 
     With known successful recipes (e.g. an imported earlier cell) and no pool: a space-filling
     design in a box around them (``settings.local_radius``), so the first furnace runs stay
-    where a layer is known to sinter. Otherwise: the campaign-wide scrambled Sobol design.
+    where a layer is known to sinter. The physics-informed strategy also screens that design
+    with the emulator (constants refitted to the results so far): only recipes it expects to
+    sinter with a margin are kept. Otherwise: the campaign-wide scrambled Sobol design.
     """
     if len(good) and definition.candidate_pool is None and settings.local_radius > 0:
-        batch = neighbourhood_design(definition, good, batch_size, settings.local_radius, seed=seed)
+        physics = settings.surrogate == "physics_gp" and _is_emulator_campaign(definition)
+        oversample = _PHYSICS_SCREEN if physics else 1
+        batch = neighbourhood_design(definition, good, batch_size * oversample, settings.local_radius, seed=seed)
+        if physics and len(batch):
+            margin = _prior_mean(definition, "sintering_index", _lab_constants(definition, experiments))
+            batch = batch[margin(batch) > _SAFE_SINTERING_INDEX].reset_index(drop=True)
+        batch = batch.head(batch_size)
         if len(batch) == batch_size:
             return batch.assign(rationale="initial design near the recipes known to succeed (too few results to model)")
     batch = propose_space_filling(definition, experiments, batch_size, method="sobol")

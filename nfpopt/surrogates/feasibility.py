@@ -28,6 +28,7 @@ from nfpopt.surrogates.encoding import Encoder
 
 _LENGTH_SCALE_BOUNDS = (5e-2, 1e1)  # in the unit cube: from a twentieth of a range to ten ranges
 _P_FLOOR = 1e-6
+_PHYSICS_WIDTH = 0.1  # decades of the physical margin over which P goes from 0.27 to 0.73
 _MARGIN_SCALE = 3.0  # a physical margin beyond +-3 (decades of the sintering number) saturates
 
 
@@ -77,7 +78,11 @@ class FeasibilityModel:
     def probability(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(success) for each recipe."""
         if self.constant_ is not None:
-            # One class seen: certain success if every finished experiment succeeded, else an
+            if self.physics is not None:
+                # One class seen: nothing to learn a boundary from yet, so trust the physics.
+                margin = np.nan_to_num(np.asarray(self.physics(recipes), float), nan=-_MARGIN_SCALE)
+                return 1.0 / (1.0 + np.exp(-np.clip(margin / _PHYSICS_WIDTH, -50.0, 50.0)))
+            # Without physics: certain success if every finished experiment succeeded, else an
             # honest "don't know" rather than a certain failure (a single failure proves little).
             return np.full(len(recipes), 1.0 if self.constant_ > 0 else 0.5)
         return np.clip(self.classifier_.predict_proba(self._features(recipes))[:, 1], _P_FLOOR, 1.0)

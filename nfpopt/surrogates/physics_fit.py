@@ -6,7 +6,8 @@ recommender cares about, and the campaign's results pin them down:
 
 * where layers stop sintering: the rigid-inclusion percolation fraction and the critical
   sintering number, fitted to which recipes sintered and which did not (a logistic likelihood
-  on the emulator's sintering index, sharpness ``_INDEX_SCALE`` decades);
+  on the emulator's sintering index, sharpness ``_INDEX_SCALE`` decades), once both a
+  success and a failure have been seen;
 * how the resistance scales: the charge-transfer and electronic area-specific resistances, the
   AB percolation threshold and the roughening area gain, fitted to the measured internal
   resistances (least squares on the log scale).
@@ -76,7 +77,9 @@ def refit_constants(
     """
     succeeded = np.asarray(succeeded, bool)
     params = base
-    if len(succeeded) >= _MIN_RESULTS:
+    # Only from both outcomes: successes alone would just push the boundary outwards (every
+    # margin "should" be larger), failures alone inwards.
+    if len(succeeded) >= _MIN_RESULTS and succeeded.any() and not succeeded.all():
         sign = np.where(succeeded, 1.0, -1.0)
 
         def sintering_loss(p: EmulatorParameters) -> float:
