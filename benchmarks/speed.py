@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.docs:
         command = "python -m benchmarks speed " + " ".join(argv if argv is not None else [])
         ec.replace_section(
-            args.docs,
+            Path(args.docs),
             "speed",
             f"Command: `{command.strip()}` (nfpopt at {ec.code_version()}).\n\n"
             + markdown(frame, campaign_quality(args.out)),
