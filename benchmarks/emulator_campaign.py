@@ -24,8 +24,9 @@ import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, load_definition
 from nfpopt.emulator import emulate
+from nfpopt.objectives import utility_matrix
 from nfpopt.paper import paper_cells
-from nfpopt.scoring import hypervolume, utilities
+from nfpopt.scoring import hypervolume
 from nfpopt.simulate import simulate_campaign
 from nfpopt.space import CategoricalParameter, ContinuousParameter
 
@@ -183,7 +184,7 @@ def dense_search(definition: CampaignDefinition, *, n_sobol: int = 1 << 16, roun
 
 def _front(table: pd.DataFrame, definition: CampaignDefinition) -> pd.DataFrame:
     sintered = table[table["sintered"].astype(bool)].reset_index(drop=True)
-    points = utilities(sintered, definition.objectives)
+    points = utility_matrix(sintered, definition.objectives)
     return sintered[pareto_mask(points)].reset_index(drop=True)
 
 

@@ -15,10 +15,29 @@ import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, parse_definition
 from nfpopt.exceptions import InputDataError
+from nfpopt.objectives import utility_matrix
 from nfpopt.results import ParsedResult, parse_results
 from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
 
 PENDING = ("proposed", "running")
+FINISHED = ("measured", "failed")
+
+
+def finished(table: pd.DataFrame) -> pd.DataFrame:
+    """Experiments measured or failed (not proposed, running or abandoned); index kept."""
+    return table[table["status"].isin(FINISHED)] if len(table) else table
+
+
+def succeeded(definition: CampaignDefinition, table: pd.DataFrame) -> np.ndarray:
+    """Mask of experiments that succeeded: measured, with the feasibility outcome not false.
+
+    A measured experiment with no feasibility value recorded counts as a success (it could be
+    measured, so the layer held).
+    """
+    ok = np.array(table["status"].eq("measured"), dtype=bool) if len(table) else np.zeros(0, dtype=bool)
+    if definition.feasibility and definition.feasibility in table:
+        ok &= table[definition.feasibility].map(lambda v: v is not False).to_numpy(bool)
+    return ok
 
 
 @dataclass(frozen=True)
@@ -251,7 +270,7 @@ class Campaign:
         names = [o.outcome for o in self.definition.objectives]
         if not len(good) or not all(n in good for n in names):
             return good.iloc[0:0]
-        utility = np.column_stack([good[o.outcome].map(o.utility).to_numpy(float) for o in self.definition.objectives])
+        utility = utility_matrix(good, self.definition.objectives)
         return good[non_dominated(utility)]
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
+import pandas as pd
 
 Direction = Literal["minimise", "maximise", "target"]
 
@@ -80,3 +84,9 @@ class OutcomeConstraint:
         if math.isinf(self.lower):
             return f"{self.outcome} <= {self.upper:g}"
         return f"{self.lower:g} <= {self.outcome} <= {self.upper:g}"
+
+
+def utility_matrix(table: pd.DataFrame, objectives: Sequence[Objective]) -> np.ndarray:
+    """Objective values as utilities to maximise, shape ``(len(table), len(objectives))``;
+    NaN where a value is missing."""
+    return np.column_stack([table[o.outcome].astype(float).map(o.utility).to_numpy(float) for o in objectives])

@@ -14,12 +14,7 @@ import pandas as pd
 import torch
 from botorch.utils.multi_objective.hypervolume import Hypervolume
 
-from nfpopt.objectives import Objective
-
-
-def utilities(table: pd.DataFrame, objectives: Sequence[Objective]) -> np.ndarray:
-    """Objective values as utilities to maximise, shape ``(len(table), len(objectives))``."""
-    return np.column_stack([table[o.outcome].astype(float).map(o.utility).to_numpy() for o in objectives])
+from nfpopt.objectives import Objective, utility_matrix
 
 
 def hypervolume(table: pd.DataFrame, objectives: Sequence[Objective], reference: Sequence[float]) -> float:
@@ -33,7 +28,7 @@ def hypervolume(table: pd.DataFrame, objectives: Sequence[Objective], reference:
     ref = np.array([o.utility(r) for o, r in zip(objectives, reference, strict=True)], float)
     if not len(table):
         return 0.0
-    points = utilities(table, objectives)
+    points = utility_matrix(table, objectives)
     points = points[np.all(np.isfinite(points), axis=1) & np.all(points > ref, axis=1)]
     if not len(points):
         return 0.0

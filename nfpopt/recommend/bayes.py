@@ -38,6 +38,7 @@ from botorch.sampling.list_sampler import ListSampler
 from botorch.sampling.normal import SobolQMCNormalSampler
 from threadpoolctl import threadpool_limits
 
+from nfpopt.campaign import PENDING, finished, succeeded
 from nfpopt.definition import CampaignDefinition
 from nfpopt.objectives import Objective
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
@@ -47,7 +48,6 @@ from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surr
 from nfpopt.surrogates.botorch_models import botorch_model
 from nfpopt.surrogates.gp import DTYPE
 
-PENDING = ("proposed", "running")
 #: The physics-screened initial design draws this many times the batch, then keeps the recipes
 #: the emulator expects to sinter by at least ``_SAFE_SINTERING_INDEX`` decades.
 _PHYSICS_SCREEN = 8
@@ -89,20 +89,10 @@ class FittedModels:
 
 
 def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.DataFrame:
-    """Measured experiments that succeeded (feasibility outcome not false)."""
+    """Measured experiments that succeeded (feasibility outcome not false), indexed 0..n-1."""
     if not len(experiments):
         return experiments
-    done = experiments[experiments["status"] == "measured"]
-    if definition.feasibility and definition.feasibility in done:
-        done = done[done[definition.feasibility].map(lambda v: v is not False and v is not None and bool(v))]
-    return done.reset_index(drop=True)
-
-
-def finished(experiments: pd.DataFrame) -> pd.DataFrame:
-    """Measured or failed experiments (the feasibility model's data)."""
-    if not len(experiments):
-        return experiments
-    return experiments[experiments["status"].isin(["measured", "failed"])].reset_index(drop=True)
+    return experiments[succeeded(definition, experiments)].reset_index(drop=True)
 
 
 def _is_emulator_campaign(definition: CampaignDefinition) -> bool:
@@ -129,13 +119,7 @@ def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  
     if not _is_emulator_campaign(definition) or not len(done):
         return None
     resistance = done["internal_resistance_ohm"].astype(float).to_numpy() if "internal_resistance_ohm" in done else None
-    return refit_constants(done, _succeeded(definition, done), resistance)
-
-
-def _succeeded(definition: CampaignDefinition, done: pd.DataFrame) -> np.ndarray:
-    """Whether each finished experiment succeeded (measured, feasibility outcome not false)."""
-    feasible = done.get(definition.feasibility or "", pd.Series(True, index=done.index))
-    return done["status"].eq("measured").to_numpy() & feasible.map(lambda v: v is not False).to_numpy(bool)
+    return refit_constants(done, succeeded(definition, done), resistance)
 
 
 def fit_models(
@@ -157,7 +141,7 @@ def fit_models(
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
         margin = _prior_mean(definition, "sintering_index", constants) if physics else None
-        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, _succeeded(definition, done))
+        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
     return FittedModels(encoder, models, feasibility)
 
 

@@ -9,6 +9,7 @@ from scipy.stats import qmc
 from nfpopt.campaign import non_dominated
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError
+from nfpopt.objectives import utility_matrix
 from nfpopt.space import CategoricalParameter, FixedParameter
 
 #: sds of local moves, as fractions of each parameter's range: from polishing a good recipe
@@ -44,7 +45,7 @@ def _anchors(definition: CampaignDefinition, good: pd.DataFrame) -> pd.DataFrame
     usable = good.dropna(subset=[n for n in names if n in good])
     if not len(usable) or not all(n in usable for n in names):
         return usable.iloc[0:0]
-    utility = np.column_stack([usable[o.outcome].astype(float).map(o.utility) for o in definition.objectives])
+    utility = utility_matrix(usable, definition.objectives)
     return usable[non_dominated(utility)].iloc[::-1].head(_MAX_ANCHORS)
 
 

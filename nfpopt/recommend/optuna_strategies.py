@@ -50,6 +50,7 @@ import pandas as pd
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from optuna.trial import FrozenTrial, TrialState, create_trial
 
+from nfpopt.campaign import PENDING
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError, UnsupportedError
 from nfpopt.objectives import Objective
@@ -63,12 +64,12 @@ from nfpopt.space import (
     OnsetConstraint,
     SearchSpace,
 )
+from nfpopt.space.parameters import finite_number
 
 #: The Optuna samplers nfpopt can run.
 SAMPLERS = ("tpe", "nsga2", "gp")
 #: Asks per proposal before giving up on a recipe that no repair makes feasible.
 MAX_TRIES = 25
-_PENDING = ("proposed", "running")
 
 
 def propose_optuna(
@@ -220,13 +221,13 @@ def _history(
 
 def _state_and_values(definition: CampaignDefinition, row: pd.Series) -> tuple[TrialState | None, list[float] | None]:
     status = row["status"]
-    if status in _PENDING:
+    if status in PENDING:
         return TrialState.RUNNING, None
     if status == "failed" or (status == "measured" and _is_false(row.get(definition.feasibility or ""))):
         return TrialState.FAIL, None
     if status != "measured":
         return None, None
-    measured = [_number(row.get(o.outcome)) for o in definition.objectives]
+    measured = [finite_number(row.get(o.outcome)) for o in definition.objectives]
     values = [v for v in measured if v is not None]
     if len(values) < len(measured):
         return None, None
@@ -249,7 +250,7 @@ def _constraints(definition: CampaignDefinition, row: pd.Series) -> dict[str, fl
         return None
     out = {}
     for limit in definition.outcome_constraints:
-        value = _number(row.get(limit.outcome))
+        value = finite_number(row.get(limit.outcome))
         out[limit.outcome] = 0.0 if value is None else max(limit.lower - value, value - limit.upper)
     return out
 
@@ -264,22 +265,12 @@ def _params(row: pd.Series, distributions: dict[str, BaseDistribution]) -> dict[
                 return None
             params[name] = str(value).strip()
             continue
-        number = _number(value)
+        number = finite_number(value)
         if number is None:
             return None
         clipped = min(max(number, dist.low), dist.high)  # type: ignore[attr-defined]
         params[name] = int(round(clipped)) if isinstance(dist, IntDistribution) else float(clipped)
     return params
-
-
-def _number(value: object) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 # -- asking ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from nfpopt.campaign import Campaign
+from nfpopt.campaign import Campaign, finished, succeeded
 from nfpopt.report import figures
 from nfpopt.report.content import ReportContent, gather
 from nfpopt.report.labels import name_label, pretty_unit, unit_of, words
@@ -185,10 +185,10 @@ def _feasibility(content: ReportContent, directory: Path) -> Section:
     models = content.models
     if models is None or models.feasibility is None or content.pair is None or content.reference is None:
         return section.text("No feasibility model yet (fewer than two finished experiments).", note=True)
-    succeeded = figures.succeeded(content.definition, figures.finished(content.table))
-    if succeeded.all() or not succeeded.any():
+    ok = succeeded(content.definition, finished(content.table))
+    if ok.all() or not ok.any():
         return section.text(
-            f"Every finished experiment {'succeeded' if succeeded.all() else 'failed'} so far: "
+            f"Every finished experiment {'succeeded' if ok.all() else 'failed'} so far: "
             "nothing to separate yet, so no map is drawn.",
             note=True,
         )

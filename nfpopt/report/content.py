@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from nfpopt.campaign import Campaign, CampaignStatus
+from nfpopt.campaign import Campaign, CampaignStatus, finished
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.recommend.bayes import FittedModels, RecommenderSettings, fit_models
@@ -112,14 +112,14 @@ def paper_reference(definition: CampaignDefinition) -> pd.DataFrame | None:
 
 def reference_recipe(definition: CampaignDefinition, table: pd.DataFrame, status: CampaignStatus) -> pd.Series | None:
     """The best successful recipe so far (first objective), else the newest finished one."""
-    finished = table[table["status"].isin(["measured", "failed"])] if len(table) else table
-    if not len(finished):
+    done = finished(table)
+    if not len(done):
         return None
     first = definition.objectives[0]
     best = status.best.get(first.outcome)
     if best is not None:
         return table.loc[table["experiment_id"] == best["experiment_id"]].iloc[0]
-    return finished.iloc[-1]
+    return done.iloc[-1]
 
 
 def numeric_free(definition: CampaignDefinition) -> list[str]:

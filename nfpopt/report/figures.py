@@ -17,15 +17,16 @@ from matplotlib.patheffects import withStroke
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from nfpopt.campaign import non_dominated
+from nfpopt.campaign import finished, non_dominated, succeeded
 from nfpopt.definition import CampaignDefinition
-from nfpopt.objectives import Objective
+from nfpopt.objectives import Objective, utility_matrix
 from nfpopt.recommend.bayes import FittedModels
 from nfpopt.report.content import grid, numeric_free, span
 from nfpopt.report.labels import name_label, objective_label, pretty_unit, words
 from nfpopt.scoring import hypervolume
 from nfpopt.space import CategoricalParameter
 from nfpopt.surrogates import OutcomeModel
+from nfpopt.surrogates.transforms import choose_scale
 
 MAP_POINTS = 45
 FAILED = {"marker": "x", "color": "#c0392b", "s": 45, "linewidths": 1.8}
@@ -52,23 +53,8 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _wide_range(values: pd.Series | np.ndarray) -> bool:
-    """Positive values spanning more than a decade: draw on a log axis."""
-    v = np.asarray(values, float)
-    v = v[np.isfinite(v)]
-    return bool(len(v) and v.min() > 0 and v.max() / v.min() > 10)
-
-
-def finished(table: pd.DataFrame) -> pd.DataFrame:
-    """Experiments measured or failed (not proposed, running or abandoned)."""
-    return table[table["status"].isin(["measured", "failed"])] if len(table) else table
-
-
-def succeeded(definition: CampaignDefinition, table: pd.DataFrame) -> np.ndarray:
-    """Mask of experiments measured with the feasibility outcome not false."""
-    ok = np.array(table["status"].eq("measured"), dtype=bool)
-    if definition.feasibility and definition.feasibility in table:
-        ok &= table[definition.feasibility].map(lambda v: v is not False).to_numpy(bool)
-    return ok
+    """Positive values spanning more than a decade: draw on a log axis (as the models do)."""
+    return choose_scale(np.asarray(values, float)).log
 
 
 # -- progress --------------------------------------------------------------------------------
@@ -199,7 +185,7 @@ def _pareto_line(ax, definition: CampaignDefinition, measured: pd.DataFrame, y_n
     objectives = definition.objectives[:2]
     if not len(good):
         return
-    utility = np.column_stack([good[o.outcome].astype(float).map(o.utility) for o in objectives])
+    utility = utility_matrix(good, objectives)
     front = good[non_dominated(utility)].sort_values(objectives[0].outcome)
     ax.plot(
         front[objectives[0].outcome],

@@ -21,7 +21,7 @@ class ContinuousParameter:
 
     def check(self, value: object) -> str | None:
         """``None`` if ``value`` is allowed, else what is wrong and how to fix it."""
-        number = _as_number(value)
+        number = finite_number(value)
         if number is None:
             return f"{value!r} is not a number"
         if not self.lower <= number <= self.upper:
@@ -45,7 +45,7 @@ class IntegerParameter:
     kind = "integer"
 
     def check(self, value: object) -> str | None:
-        number = _as_number(value)
+        number = finite_number(value)
         if number is None or number != round(number):
             return f"{value!r} is not an integer"
         if not self.lower <= number <= self.upper:
@@ -90,7 +90,7 @@ class FixedParameter:
     def check(self, value: object) -> str | None:
         if isinstance(self.value, str):
             return None if str(value).strip() == self.value else f"{value!r} is not the fixed {self.value!r}"
-        number = _as_number(value)
+        number = finite_number(value)
         if number is None or not math.isclose(number, self.value, rel_tol=1e-9, abs_tol=1e-12):
             return f"{value!r} is not the fixed value {self.value:g}"
         return None
@@ -102,7 +102,8 @@ class FixedParameter:
 Parameter = ContinuousParameter | IntegerParameter | CategoricalParameter | FixedParameter
 
 
-def _as_number(value: object) -> float | None:
+def finite_number(value: object) -> float | None:
+    """``value`` as a finite float, or None (booleans, text, NaN and infinities are not numbers)."""
     if isinstance(value, bool):
         return None
     try:

@@ -99,3 +99,18 @@ def test_every_strategy_returns_a_valid_batch(nfp: CampaignDefinition, nfp_histo
 def test_unknown_strategy_names_the_choices(nfp: CampaignDefinition, nfp_history):
     with pytest.raises(InputDataError, match="bayes"):
         propose(nfp, nfp_history, 2, strategy="simulated_annealing")
+
+
+def test_a_measured_experiment_without_a_sintering_record_counts_as_success_everywhere(
+    nfp: CampaignDefinition, nfp_history
+):
+    """The GP's training data and the feasibility labels use one definition of success."""
+    from nfpopt.campaign import finished, succeeded
+    from nfpopt.recommend.bayes import successful
+
+    table = nfp_history.copy().astype({"sintered": object})
+    measured = table.index[table["status"] == "measured"][0]
+    table.loc[measured, "sintered"] = None
+    labels = succeeded(nfp, finished(table))
+    assert labels[list(finished(table).index).index(measured)]
+    assert table.loc[measured, "experiment_id"] in set(successful(nfp, table)["experiment_id"])
