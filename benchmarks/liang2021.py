@@ -172,7 +172,9 @@ class QuirkFlags:
 def make_strategy(label: str, flags: QuirkFlags = QuirkFlags()) -> Strategy:
     """Build a strategy from its label (the inverse of ``Strategy.name``).
 
-    Labels: ``random``, ``rf-<acq>``, ``gp-ard-<acq>`` or ``gp-iso-<acq>``, where ``<acq>``
+    Labels: ``random``, ``rf-<acq>``, ``gp-ard-<acq>`` or ``gp-iso-<acq>`` (the GP rebuilt in
+    BoTorch), ``gpy-ard-<acq>`` or ``gpy-iso-<acq>`` (the notebook's GPy model itself, see
+    :mod:`benchmarks.gpy_reference`; needs the ``bench`` extra), where ``<acq>``
     is ``lcb<ratio>`` (e.g. ``lcb2``), ``ei`` or ``pi``; a suffix ``+rawX`` replicates
     quirk (a) and ``+rawybest`` quirk (b) for this strategy alone. ``flags`` apply to all
     of these. ``nfpopt-gp-qlognei`` and ``nfpopt-gp-lcb<ratio>`` run nfpopt's own GP
@@ -196,7 +198,13 @@ def make_strategy(label: str, flags: QuirkFlags = QuirkFlags()) -> Strategy:
         return RandomForestStrategy(acquisition, **common)
     if surrogate in (["gp", "ard"], ["gp", "iso"]):
         return GaussianProcessStrategy(acquisition, ard=surrogate[1] == "ard", n_restarts=flags.gp_restarts, **common)
-    raise InputDataError(f"unknown strategy {label!r}; use random, rf-<acq>, gp-ard-<acq> or gp-iso-<acq>")
+    if surrogate in (["gpy", "ard"], ["gpy", "iso"]):
+        from benchmarks.gpy_reference import GPyNotebookStrategy
+
+        return GPyNotebookStrategy(acquisition, ard=surrogate[1] == "ard", **common)
+    raise InputDataError(
+        f"unknown strategy {label!r}; use random, rf-<acq>, gp-ard-<acq>, gp-iso-<acq>, gpy-ard-<acq> or gpy-iso-<acq>"
+    )
 
 
 def _nfpopt_strategy(label: str) -> Strategy:
@@ -360,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.score_stored:
         print(markdown_table(score_stored_runs(args.score_stored, (args.datasets or ["crossed_barrel"])[0])))
         return 0
+    if args.predictability:
+        return _predictability(args.datasets or ["crossed_barrel"], args.data_dir)
     if args.reproduce:
         args.datasets, args.strategies = ["crossed_barrel"], list(PUBLISHED_CROSSED_BARREL)
     if args.quick:
@@ -392,6 +402,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _predictability(datasets: Sequence[str], data_dir: Path | str | None) -> int:
+    """Print how many top-set members cross-validated models rank first (a diagnostic)."""
+    from benchmarks.predictability import cross_validated_top_recall
+    from benchmarks.report import markdown_table
+
+    try:
+        problems = [load_dataset(name, data_dir) for name in datasets]
+    except DataNotFoundError as error:
+        print(f"skipped: {error}", file=sys.stderr)
+        return 0
+    for problem in problems:
+        print(f"{problem.name} (N = {problem.n_pool}, n_top = {problem.n_top}), 20-fold cross-validation:")
+        print(markdown_table(cross_validated_top_recall(problem)))
+    return 0
+
+
 def _replot(curves_csv: Path, output_dir: Path) -> int:
     """Rewrite summary and plots from a stored ``curves.csv`` (no new runs)."""
     from benchmarks.report import markdown_table, results_from_curves, write_report
@@ -417,6 +443,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--gp-restarts", type=int, default=0, help="extra random GP fits")
     parser.add_argument("--n-jobs", type=int, default=-1, help="joblib workers (-1: all cores)")
     parser.add_argument("--objective-as-input", action="store_true", help="diagnostic: leak y into X (not a benchmark)")
+    parser.add_argument(
+        "--predictability", action="store_true", help="diagnostic: top-set recall of cross-validated models"
+    )
     parser.add_argument("--from-curves", type=Path, default=None, help="redo tables/plots from a curves.csv")
     parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")
     parser.add_argument("-o", "--output", default="out/liang2021", help="output folder (default out/liang2021)")

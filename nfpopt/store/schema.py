@@ -7,6 +7,7 @@ written by a newer nfpopt, and is refused rather than guessed at.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -24,6 +25,9 @@ from nfpopt.store.engine import READ_ONLY
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 #: Key of the PostgreSQL advisory lock that serialises concurrent upgrades.
 _PG_UPGRADE_LOCK = 0x6E6670_6F7074  # "nfpopt"
+#: Serialises migrations within one process: alembic's ``context`` is a module-level proxy,
+#: so two threads migrating two databases at once would step on each other's environment.
+_MIGRATION_LOCK = threading.Lock()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -71,7 +75,8 @@ def upgrade_to_head(engine: Engine, *, where: str) -> str:
         if current == head:
             return head
         _refuse_unknown(current, head, where)
-        command.upgrade(alembic_config(connection), "head")
+        with _MIGRATION_LOCK:
+            command.upgrade(alembic_config(connection), "head")
     return head
 
 

@@ -184,10 +184,8 @@ def test_replace_section_appends_missing_markers(tmp_path):
 def test_dask_backend_gives_the_same_results_as_loky(processes):
     distributed = pytest.importorskip("distributed", reason="the dask backend needs the bench extra")
     plan = [ec.Run("random", "cell_a", 0.0, seed, 4) for seed in (0, 1)]
-    # One thread worker: creating two campaign stores at once in one process is not thread-safe
-    # (alembic's migration context); the sweep's workers are processes.
-    workers = 2 if processes else 1
-    options = {"n_workers": workers, "threads_per_worker": 1, "processes": processes, "dashboard_address": None}
+    # Two workers either way: thread workers create campaign stores at once in one process.
+    options = {"n_workers": 2, "threads_per_worker": 1, "processes": processes, "dashboard_address": None}
     with distributed.LocalCluster(**options) as cluster:
         remote = ec.sweep(plan, backend="dask", scheduler=cluster.scheduler_address)
     local = ec.sweep(plan, jobs=1)

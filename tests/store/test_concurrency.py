@@ -102,3 +102,16 @@ def test_writer_killed_mid_record_leaves_all_or_nothing(db_url: str, tmp_path: P
         results = [Result(i, {"internal_resistance_ohm": 1.0}) for i in ids]
         store.record("nfp", results, amend=True)  # the database takes writes again
         assert len(store.experiments("nfp", "measured")) == count
+
+
+def test_threads_of_one_process_can_create_stores_at_once(tmp_path: Path) -> None:
+    """Alembic's migration context is process-global; creating stores in parallel threads
+    (a Dask thread worker, a web server) must still migrate every database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(index: int) -> int:
+        with Store(tmp_path / f"campaign{index}.db") as store:
+            return len(store.list_campaigns())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(create, range(16))) == [0] * 16
