@@ -35,7 +35,7 @@ def _emulator_parser() -> argparse.ArgumentParser:
     parser.add_argument("--noises", default=",".join(f"{n:g}" for n in ec.NOISES), help="relative noise levels")
     parser.add_argument("--jobs", type=int, default=-1, help="parallel runs (default: every local core)")
     parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"))
-    parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a local cluster)")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler or Ray cluster (default: a local one)")
     parser.add_argument("--tag", help="this sweep's CSV is sweep-<tag>.csv (default: 'quick' or 'full')")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results folder (default {RESULTS})")
     parser.add_argument("--report-only", action="store_true", help="rebuild tables and plot from the stored CSVs")

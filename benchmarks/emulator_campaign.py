@@ -228,12 +228,20 @@ def parallel_backend(backend: str, scheduler: str | None = None) -> Iterator[Non
         return
     if backend == "ray":
         try:
+            import ray
             from ray.util.joblib import register_ray
         except ImportError as error:
-            raise SystemExit("the ray backend needs `pip install ray`") from error
+            raise SystemExit("the ray backend needs `pip install 'nfpopt[ray]'`") from error
+        started = not ray.is_initialized()
+        if started:  # join the cluster at ``scheduler`` (e.g. ray://host:10001) or start a local one
+            ray.init(address=scheduler, include_dashboard=False, log_to_driver=False)
         register_ray()
-        with joblib.parallel_config(backend="ray"):
-            yield
+        try:
+            with joblib.parallel_config(backend="ray"):
+                yield
+        finally:
+            if started:
+                ray.shutdown()
         return
     raise SystemExit(f"unknown backend {backend!r}; use loky, dask or ray")
 
@@ -260,7 +268,8 @@ def sweep(
     plan = list(plan)
     results: dict[int, pd.DataFrame] = {}
     with parallel_backend(backend, scheduler):
-        parallel = Parallel(n_jobs=jobs, return_as="generator_unordered")
+        # Ray's joblib backend returns only whole lists: its results arrive all at once, at the end.
+        parallel = Parallel(n_jobs=jobs, return_as="list" if backend == "ray" else "generator_unordered")
         tagged = parallel(delayed(_tagged)(i, run, str(definition_path)) for i, run in enumerate(plan))
         for i, frame in tagged:
             results[i] = frame

@@ -193,6 +193,20 @@ def test_dask_backend_gives_the_same_results_as_loky(processes):
     pd.testing.assert_frame_equal(remote[columns], local[columns])
 
 
+@pytest.mark.slow  # starting a local Ray cluster takes tens of seconds
+def test_ray_backend_gives_the_same_results_as_loky():
+    ray = pytest.importorskip("ray", reason="the ray backend needs the ray extra")
+    plan = [ec.Run("random", "cell_a", 0.0, seed, 4) for seed in (0, 1)]
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)  # a local cluster for this test
+    try:
+        remote = ec.sweep(plan, backend="ray")
+    finally:
+        ray.shutdown()
+    local = ec.sweep(plan, jobs=1)
+    columns = ["seed", "experiment", "sintered", "hypervolume"]
+    pd.testing.assert_frame_equal(remote[columns], local[columns])
+
+
 # -- slow -------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_the_cached_attainable_maximum_matches_a_fresh_dense_search(definition, tmp_path):
