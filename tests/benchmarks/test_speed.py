@@ -33,8 +33,9 @@ def test_measure_times_each_strategy_against_nfpopt(monkeypatch, definition):
         return {"seconds": {"bayes": 2.0, "random": 0.5}[strategy], "batch_gain": 0.1, "repeats": repeats}
 
     monkeypatch.setattr(speed, "time_strategy", fake)
+    monkeypatch.setattr(speed, "warm_up", lambda strategy, definition, table: calls.append((strategy, "warm-up")))
     frame = speed.measure(["bayes", "random"], [6], repeats=1)
-    assert calls == [("bayes", 6), ("random", 6)]
+    assert calls == [("bayes", "warm-up"), ("random", "warm-up"), ("bayes", 6), ("random", 6)]
     assert frame.set_index("strategy")["ratio_to_nfpopt"].to_dict() == {"bayes": 1.0, "random": 0.25}
 
 
