@@ -28,8 +28,9 @@ d) Runs stop once the whole top set is found and are padded with 1: **replicated
    (``stop_when_all_found=True``; ``--full-pool`` runs to the end). Top% is 1 from then
    on either way, so this only saves time.
 
-Other differences from the published setup: the GP is BoTorch/GPyTorch, not GPy, and uses
-no random restarts by default (see :mod:`benchmarks.gp`); RF runs get a ``random_state``
+Other differences from the published setup: the ``gp-*`` GP is BoTorch/GPyTorch, not GPy, and
+uses no random restarts by default (see :mod:`benchmarks.gp`); the ``gpy-*`` strategies run
+the notebook's GPy model itself (:mod:`benchmarks.gpy_reference`); RF runs get a ``random_state``
 derived from the run seed; the notebook's ``n_top = ceil(nsteps * 0.05)`` (undefined
 ``nsteps``) is read as ``N``. ``max_cycles`` (``--max-cycles``) cuts runs short to save
 CPU; metrics are then exact up to that cycle only (:attr:`RunResult.horizon`).
