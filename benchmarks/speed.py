@@ -74,6 +74,14 @@ def time_strategy(
     return {"seconds": float(np.median(seconds)), "batch_gain": float(np.median(gains)), "repeats": repeats}
 
 
+PEER_THREADS = 1
+"""Torch and BLAS threads for every timed strategy. nfpopt runs single-threaded by design
+(``RecommenderSettings.torch_threads``); the peers get the same, so that the table compares
+algorithms, not thread settings, and so that a second job on the machine does not
+oversubscribe the cores (with their default 2 threads and one other job on this 2-core
+machine, Ax took 222 s for a batch it proposed in 22 s alone)."""
+
+
 def warm_up(strategy: str, definition: CampaignDefinition, table: pd.DataFrame) -> None:
     """One untimed proposal, so that imports, compilation and caches are not timed.
 
@@ -97,21 +105,23 @@ def measure(
     """
     import torch
 
+    from nfpopt.recommend.bayes import torch_threads
+
     definition = load_definition(definition_path)
     maximum = ec.attainable_hypervolume(definition, RESULTS / "attainable.json")
-    if warm:
-        smallest = experiments_table(definition, min(sizes))
-        for strategy in strategies:
-            torch.manual_seed(0)
-            warm_up(strategy, definition, smallest)
     rows = []
-    for n in sizes:
-        table = experiments_table(definition, n)
-        for strategy in strategies:
-            torch.manual_seed(0)
-            rows.append(
-                {"strategy": strategy, "experiments": n, **time_strategy(strategy, definition, table, repeats, maximum)}
-            )
+    with torch_threads(PEER_THREADS):
+        if warm:
+            smallest = experiments_table(definition, min(sizes))
+            for strategy in strategies:
+                torch.manual_seed(0)
+                warm_up(strategy, definition, smallest)
+        for n in sizes:
+            table = experiments_table(definition, n)
+            for strategy in strategies:
+                torch.manual_seed(0)
+                timed = time_strategy(strategy, definition, table, repeats, maximum)
+                rows.append({"strategy": strategy, "experiments": n, **timed})
     frame = pd.DataFrame(rows)
     reference = frame[frame["strategy"] == "bayes"].set_index("experiments")["seconds"]
     frame["ratio_to_nfpopt"] = frame["seconds"] / frame["experiments"].map(reference)
