@@ -104,8 +104,14 @@ def _finish(definition: CampaignDefinition, raw: pd.DataFrame, peer: str) -> pd.
 
 
 def observations(definition: CampaignDefinition, experiments: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Measured and failed experiments (recipes + objective outcomes) and a mask of the failed ones."""
+    """Measured and failed experiments (recipes + objective outcomes) and a mask of the failed ones.
+
+    Every objective's outcome column is there, NaN where nothing was measured: a campaign that
+    starts from the paper's Cell A has no 2 C capacity column until one is measured.
+    """
     done = experiments[experiments["status"].isin(["measured", "failed"])].reset_index(drop=True)
+    missing = [o.outcome for o in definition.objectives if o.outcome not in done]
+    done = done.reindex(columns=[*done.columns, *missing])
     failed = (done["status"] == "failed").to_numpy(bool, copy=True)
     if definition.feasibility and definition.feasibility in done:
         failed = failed | done[definition.feasibility].map(lambda v: v is False or v == 0).to_numpy(bool)

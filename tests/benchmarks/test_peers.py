@@ -70,6 +70,14 @@ def test_observations_mark_failed_experiments(definition):
     assert failed.tolist() == (~table["sintered"].astype(bool)).tolist()
 
 
+def test_observations_have_every_objective_even_before_it_is_measured(definition):
+    """From Cell A alone no 2 C capacity has been measured: the column must still be there."""
+    table = _table(definition, 6).drop(columns=["capacity_2c_mah_g"])
+    done, _ = peers.observations(definition, table)
+    assert done["capacity_2c_mah_g"].isna().all()
+    assert len(done) == 6
+
+
 def test_repair_only_variant_drops_the_onset_tangent(definition):
     assert len(peers.linear_constraints(definition, onset=False)) == 1
     assert peers.peer_proposer("ax_repair").keywords == {"onset": False}
