@@ -166,7 +166,10 @@ def propose_baybe(
         for t in targets:
             table[t.name] = table[t.name].astype(float).where(~failed)
         table = table[table[[t.name for t in targets]].notna().any(axis=1)]  # BayBE needs one value per row
-        if len(table):
+        # BayBE 0.15 cannot fit a target that has no value yet (from Cell A alone no 2 C capacity
+        # is known: "ValueError: Can provide at most `d` indices!" inside its GP fit). Until every
+        # target has one, it gets no measurements and recommends from its initial (random) phase.
+        if len(table) and table[[t.name for t in targets]].notna().any(axis=0).all():
             campaign.add_measurements(table, numerical_measurements_must_be_within_tolerance=False)
     set_random_seed(_seed(definition, experiments))
     with warnings.catch_warnings():
