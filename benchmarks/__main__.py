@@ -96,7 +96,8 @@ def _command(argv: Sequence[str] | None) -> str:
 
 def load_results(folder: Path) -> pd.DataFrame:
     """Every sweep's rows in ``folder`` (later files win for a repeated run)."""
-    frames = [pd.read_csv(path) for path in sorted(folder.glob("sweep-*.csv"))]
+    # ``code`` is a commit hash; one such as 1234567 or 12e4567 must not be read as a number.
+    frames = [pd.read_csv(path, dtype={"code": str}) for path in sorted(folder.glob("sweep-*.csv"))]
     if not frames:
         return pd.DataFrame()
     table = pd.concat(frames, ignore_index=True)

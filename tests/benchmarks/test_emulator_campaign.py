@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from benchmarks import emulator_campaign as ec
-from benchmarks.__main__ import emulator_main, main
+from benchmarks.__main__ import emulator_main, load_results, main
 from nfpopt.definition import load_definition
 
 CACHE = Path("benchmarks/results/emulator/attainable.json")
@@ -212,3 +212,11 @@ def test_ray_backend_gives_the_same_results_as_loky():
 def test_the_cached_attainable_maximum_matches_a_fresh_dense_search(definition, tmp_path):
     fresh = ec.attainable_hypervolume(definition, tmp_path / "attainable.json")
     assert fresh == pytest.approx(ec.attainable_hypervolume(definition, CACHE), rel=0.01)
+
+
+def test_a_commit_hash_that_looks_like_a_number_stays_text(tmp_path):
+    """Commit 709e245 was read back as the float 7.09e247, and the report crashed sorting versions."""
+    row = {"strategy": "random", "start": "cell_a", "noise": 0.0, "seed": 0, "experiment": 1, "code": "709e245"}
+    pd.DataFrame([row]).to_csv(tmp_path / "sweep-a.csv", index=False)
+    pd.DataFrame([{**row, "seed": 1, "code": "abc1234"}]).to_csv(tmp_path / "sweep-b.csv", index=False)
+    assert sorted(load_results(tmp_path)["code"]) == ["709e245", "abc1234"]
