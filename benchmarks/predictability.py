@@ -26,6 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.preprocessing import StandardScaler
 
 from benchmarks.pool import PoolProblem
 
@@ -59,7 +60,7 @@ def cross_validated_top_recall(
         ``precision`` (``top_found / k``), ``random_expectation`` (``k * n_top / N``) and
         ``r2`` (the model's cross-validated R^2).
     """
-    X = (problem.X - problem.X.mean(axis=0)) / np.where(problem.X.std(axis=0) > 0, problem.X.std(axis=0), 1.0)
+    X = StandardScaler().fit_transform(problem.X)
     split = KFold(folds, shuffle=True, random_state=seed)
     rows = []
     for name, model in _models(X.shape[1], seed).items():
