@@ -35,13 +35,11 @@ import warnings
 
 import numpy as np
 
+from benchmarks.gp import INITIAL_NOISE
 from benchmarks.strategies import Acquisition, SurrogateStrategy
 
 N_RESTARTS = 10
 """``optimize_restarts(num_restarts=10, ...)`` in the notebook."""
-
-INITIAL_NOISE = 0.01
-"""``noise_var=0.01`` in the notebook."""
 
 
 def _import_gpy():

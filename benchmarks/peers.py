@@ -162,14 +162,15 @@ def propose_baybe(
     done, failed = observations(definition, experiments)
     if len(done):
         names = [p.name for p in parameters]
-        table = done[names + [t.name for t in targets]].copy()
-        for t in targets:
-            table[t.name] = table[t.name].astype(float).where(~failed)
-        table = table[table[[t.name for t in targets]].notna().any(axis=1)]  # BayBE needs one value per row
+        target_names = [t.name for t in targets]
+        table = done[names + target_names].copy()
+        for name in target_names:
+            table[name] = table[name].astype(float).where(~failed)
+        table = table[table[target_names].notna().any(axis=1)]  # BayBE needs one value per row
         # BayBE 0.15 cannot fit a target that has no value yet (from Cell A alone no 2 C capacity
         # is known: "ValueError: Can provide at most `d` indices!" inside its GP fit). Until every
         # target has one, it gets no measurements and recommends from its initial (random) phase.
-        if len(table) and table[[t.name for t in targets]].notna().any(axis=0).all():
+        if len(table) and table[target_names].notna().any(axis=0).all():
             campaign.add_measurements(table, numerical_measurements_must_be_within_tolerance=False)
     set_random_seed(_seed(definition, experiments))
     with warnings.catch_warnings():
