@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from nfpopt.exceptions import CampaignDefinitionError
-from nfpopt.objectives import Objective, OutcomeConstraint, OutcomeSpec
+from nfpopt.objectives import SCALES, Objective, OutcomeConstraint, OutcomeSpec
 from nfpopt.space import (
     CategoricalParameter,
     Constraint,
@@ -247,10 +247,16 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
 
 
 def _outcome(reader: _Reader) -> OutcomeSpec:
-    reader.no_extra({"name", "unit", "lower", "upper", "kind", "description"})
+    reader.no_extra({"name", "unit", "lower", "upper", "kind", "description", "scale", "hurdle"})
     kind = reader.table.get("kind", "number")
     if kind not in ("number", "boolean"):
         raise reader.fail("kind", kind, "use 'number' or 'boolean'")
+    scale = reader.table.get("scale")
+    if scale is not None and scale not in SCALES:
+        raise reader.fail("scale", scale, f"use one of {list(SCALES)} (log: a positive quantity with relative errors)")
+    hurdle = reader.table.get("hurdle", False)
+    if not isinstance(hurdle, bool):
+        raise reader.fail("hurdle", hurdle, "write true or false")
     spec = OutcomeSpec(
         reader.text("name"),
         str(reader.table.get("unit", "")),
@@ -258,9 +264,16 @@ def _outcome(reader: _Reader) -> OutcomeSpec:
         reader.number("upper", math.inf) if "upper" in reader.table else math.inf,
         kind,
         str(reader.table.get("description", "")),
+        scale,
+        hurdle,
     )
     if spec.lower >= spec.upper:
         raise reader.fail("lower", spec.lower, f"must be below upper ({spec.upper:g})")
+    if scale == "log" and spec.lower < 0:
+        raise reader.fail("scale", scale, "a log scale needs a positive outcome: declare lower = 0 (or above)")
+    if kind == "boolean" and (scale is not None or hurdle):
+        key = "scale" if scale is not None else "hurdle"
+        raise reader.fail(key, reader.table[key], "a boolean outcome has no scale and no hurdle; remove the key")
     return spec
 
 

@@ -11,6 +11,9 @@ import numpy as np
 import pandas as pd
 
 Direction = Literal["minimise", "maximise", "target"]
+#: Scales an outcome may be modelled on: ``log`` for a positive quantity whose errors are
+#: relative (a resistance, a time), ``linear`` otherwise.
+SCALES = ("log", "linear")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,31 @@ class OutcomeSpec:
     upper: float = math.inf
     kind: Literal["number", "boolean"] = "number"
     description: str = ""
+    #: Declared modelling scale (one of :data:`SCALES`); ``None``: inferred by :meth:`model_scale`.
+    scale: str | None = None
+    #: Exactly 0 means "the process delivered nothing" (e.g. no capacity at that C-rate): a
+    #: hurdle, modelled as P(delivers) times the value where it does, not as a level.
+    hurdle: bool = False
+
+    def model_scale(self, values: np.ndarray | None = None) -> str:
+        """The scale to model this outcome on: the declared one, else inferred from the declaration.
+
+        Undeclared, a quantity declared non-negative and unbounded above (``lower >= 0``, no
+        ``upper``) is modelled on a log scale when every value is positive; anything else on a
+        linear scale. The observed span never decides: a campaign's first results rarely span
+        the decades its later ones will.
+        """
+        if self.scale is not None:
+            return self.scale
+        values = np.asarray([] if values is None else values, float)
+        values = values[np.isfinite(values)]
+        positive = self.lower >= 0 and math.isinf(self.upper) and bool(np.all(values > 0))
+        return "log" if positive else "linear"
+
+    @property
+    def bounded(self) -> bool:
+        """True if the outcome has a finite lower or upper physical bound."""
+        return math.isfinite(self.lower) or math.isfinite(self.upper)
 
     def check(self, value: float) -> str | None:
         """``None`` if ``value`` is physically possible, else what is wrong."""

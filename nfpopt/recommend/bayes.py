@@ -47,6 +47,7 @@ from nfpopt.recommend.initial import propose_space_filling
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.botorch_models import botorch_model
 from nfpopt.surrogates.gp import DTYPE
+from nfpopt.surrogates.hurdle import HurdleModel, hurdle_samples
 
 #: The physics-screened initial design draws this many times the batch, then keeps the recipes
 #: the emulator expects to sinter by at least ``_SAFE_SINTERING_INDEX`` decades.
@@ -84,7 +85,7 @@ class FittedModels:
     """Everything fitted on one campaign state."""
 
     encoder: Encoder
-    outcomes: dict[str, OutcomeModel]
+    outcomes: dict[str, OutcomeModel | HurdleModel]
     feasibility: FeasibilityModel | None
 
 
@@ -125,24 +126,37 @@ def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  
 def fit_models(
     definition: CampaignDefinition, experiments: pd.DataFrame, settings: RecommenderSettings, *, seed: int = 0
 ) -> FittedModels:
-    """Fit the surrogates the recommender needs on the campaign's experiments."""
+    """Fit the surrogates the recommender needs on the campaign's experiments.
+
+    Each outcome is modelled on its declared scale; a ``hurdle`` outcome without a physics prior
+    as P(delivers) times its positive level (:mod:`nfpopt.surrogates.hurdle`).
+    """
     encoder = Encoder(definition.space)
     good = successful(definition, experiments)
-    names = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
     physics = settings.surrogate == "physics_gp"
     constants = _lab_constants(definition, experiments) if physics else None
-    models: dict[str, OutcomeModel] = {}
-    for name in dict.fromkeys(names):
+    models: dict[str, OutcomeModel | HurdleModel] = {}
+    for name in modelled_outcomes(definition):
+        spec = definition.outcome(name)
         prior = _prior_mean(definition, name, constants) if physics else None
-        model = OutcomeModel(name, encoder, make_surrogate(settings.surrogate, seed), prior_mean=prior)
+        model = OutcomeModel(name, encoder, make_surrogate(settings.surrogate, seed), prior_mean=prior, spec=spec)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
-        models[name] = model.fit(good, values)
+        if spec.hurdle and prior is None:
+            models[name] = HurdleModel(name, encoder, model, spec, seed=seed).fit(good, values)
+        else:
+            models[name] = model.fit(good, values)
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
         margin = _prior_mean(definition, "sintering_index", constants) if physics else None
         feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
     return FittedModels(encoder, models, feasibility)
+
+
+def modelled_outcomes(definition: CampaignDefinition) -> list[str]:
+    """The outcomes the recommender models: every objective's, then every outcome constraint's."""
+    names = [o.outcome for o in definition.objectives] + [c.outcome for c in definition.outcome_constraints]
+    return list(dict.fromkeys(names))
 
 
 def _utility(objective: Objective, model: OutcomeModel, y: torch.Tensor) -> torch.Tensor:
@@ -163,24 +177,45 @@ def _reference_point(definition: CampaignDefinition, fitted: FittedModels, good:
             value = float(model.scale_.forward(np.array([objective.threshold]))[0])
             ref.append(float(_utility(objective, model, torch.tensor(value))))
             continue
-        observed = torch.as_tensor(model.scale_.forward(good[objective.outcome].astype(float).to_numpy()))
+        values = good[objective.outcome].astype(float).dropna().to_numpy()
+        observed = torch.as_tensor(model.scale_.forward(values[values > 0] if model.scale_.log else values))
         utilities = _utility(objective, model, observed)
         ref.append(float(utilities.min() - 0.1 * (utilities.max() - utilities.min() + 1e-9)))
     return ref
 
 
-def _constraints(definition: CampaignDefinition, fitted: FittedModels, index: dict[str, int]) -> list:
+class _Outputs:
+    """The acquisition's model outputs: one per modelled outcome, plus a latent per hurdle outcome."""
+
+    def __init__(self, fitted: FittedModels) -> None:
+        self.names = list(fitted.outcomes)
+        self.models = [botorch_model(fitted.outcomes[n]) for n in self.names]
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.latent: dict[str, int] = {}
+        for name, model in fitted.outcomes.items():
+            if isinstance(model, HurdleModel):
+                self.latent[name] = len(self.models)
+                self.models.append(botorch_model(model.latent()))
+
+    def value(self, samples: torch.Tensor, name: str) -> torch.Tensor:
+        """Samples of ``name`` on its model scale (0 where a hurdle outcome's latent says "nothing")."""
+        level = samples[..., self.index[name]]
+        if name in self.latent:
+            return hurdle_samples(level, samples[..., self.latent[name]])
+        return level
+
+
+def _constraints(definition: CampaignDefinition, fitted: FittedModels, outputs: _Outputs) -> list:
     """Constraint callables on posterior samples: feasible where each returns <= 0."""
     constraints = []
     for limit in definition.outcome_constraints:
         scale = fitted.outcomes[limit.outcome].scale_
-        position = index[limit.outcome]
         if math.isfinite(limit.lower) and (not scale.log or limit.lower > 0):
             low = float(scale.forward(np.array([limit.lower]))[0])
-            constraints.append(lambda Z, i=position, b=low: b - Z[..., i])
+            constraints.append(lambda Z, n=limit.outcome, b=low: b - outputs.value(Z, n))
         if math.isfinite(limit.upper):
             high = float(scale.forward(np.array([limit.upper]))[0])
-            constraints.append(lambda Z, i=position, b=high: Z[..., i] - b)
+            constraints.append(lambda Z, n=limit.outcome, b=high: outputs.value(Z, n) - b)
     return constraints
 
 
@@ -193,10 +228,8 @@ def build_acquisition(
     seed: int,
 ):
     """The joint batch acquisition function on the encoded space."""
-    names = list(fitted.outcomes)
-    submodels = [botorch_model(fitted.outcomes[n]) for n in names]
-    index = {n: i for i, n in enumerate(names)}
-    model = ModelList(*submodels)
+    outputs = _Outputs(fitted)
+    model = ModelList(*outputs.models)
     good = successful(definition, experiments)
     x_baseline = torch.as_tensor(fitted.encoder.transform(good), dtype=DTYPE)
     pending = experiments[experiments["status"].isin(PENDING)] if len(experiments) else experiments
@@ -204,14 +237,14 @@ def build_acquisition(
     sampler = ListSampler(
         *[
             SobolQMCNormalSampler(sample_shape=torch.Size([settings.mc_samples]), seed=seed + i)
-            for i in range(len(submodels))
+            for i in range(len(outputs.models))
         ]
     )
     objectives = definition.objectives
-    constraints = _constraints(definition, fitted, index) or None
+    constraints = _constraints(definition, fitted, outputs) or None
 
     def utilities(samples: torch.Tensor, X: torch.Tensor | None = None) -> torch.Tensor:
-        columns = [_utility(o, fitted.outcomes[o.outcome], samples[..., index[o.outcome]]) for o in objectives]
+        columns = [_utility(o, fitted.outcomes[o.outcome], outputs.value(samples, o.outcome)) for o in objectives]
         return torch.stack(columns, dim=-1)
 
     if len(objectives) == 1:
@@ -311,7 +344,7 @@ def _propose_bayesian(
     q = min(batch_size, len(candidates))
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
-    return explain(definition, fitted, batch, good)
+    return explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
 
 
 def initial_design(
@@ -360,32 +393,79 @@ def likely_to_succeed(
 
 
 def explain(
-    definition: CampaignDefinition, fitted: FittedModels, batch: pd.DataFrame, good: pd.DataFrame
+    definition: CampaignDefinition,
+    fitted: FittedModels,
+    batch: pd.DataFrame,
+    good: pd.DataFrame,
+    *,
+    min_p_feasible: float | None = None,
 ) -> pd.DataFrame:
-    """Predicted outcomes +- sd, probability of success and a one-line reason per recipe."""
+    """Predictions with 90 % intervals, probability of success and a one-line reason per recipe.
+
+    Per modelled outcome ``x``: ``predicted_x`` (the model's point: the median on a log scale or of
+    a hurdle mixture), ``predicted_x_lo90`` / ``predicted_x_hi90`` (central 90 % interval in the
+    outcome's units, within its declared bounds), ``predicted_x_scale`` (``log`` / ``linear``) and,
+    for an outcome with declared bounds, ``predicted_x_truncated`` (the interval was cut there).
+    A hurdle outcome adds ``p_delivers_x``. ``p_feasible`` only where the campaign has a
+    feasibility outcome.
+    """
     out = batch.copy()
-    scaled = {}
+    intervals = {}
     for name, model in fitted.outcomes.items():
-        mean, sd = model.predict(batch)
-        out[f"predicted_{name}"], out[f"predicted_{name}_sd"] = mean, sd
-        scaled[name] = model.predict_scaled(batch)
-    out["p_feasible"] = fitted.feasibility.probability(batch) if fitted.feasibility is not None else 1.0
+        interval = intervals[name] = model.predict_interval(batch)
+        out[f"predicted_{name}"] = interval.point
+        out[f"predicted_{name}_lo90"], out[f"predicted_{name}_hi90"] = interval.low, interval.high
+        out[f"predicted_{name}_scale"] = interval.scale
+        if definition.outcome(name).bounded:
+            out[f"predicted_{name}_truncated"] = interval.truncated
+        if isinstance(model, HurdleModel):
+            out[f"p_delivers_{name}"] = model.p_delivers(batch)
+    if definition.feasibility and fitted.feasibility is not None:
+        out["p_feasible"] = fitted.feasibility.probability(batch)
     reasons = []
     for i in range(len(batch)):
-        parts = []
-        for objective in definition.objectives:
-            model = fitted.outcomes[objective.outcome]
-            observed = model.scale_.forward(good[objective.outcome].astype(float).to_numpy())
-            best = max(objective.utility(v) for v in observed) if objective.direction != "target" else None
-            mean, sd = scaled[objective.outcome][0][i], scaled[objective.outcome][1][i]
-            spread = max(float(np.ptp(observed)), 1e-9)
-            utility = mean if objective.direction == "maximise" else -mean
-            if best is not None and utility > best:
-                parts.append(f"{objective.outcome}: predicted better than the best so far (exploit)")
-            elif sd > 0.25 * spread:
-                parts.append(f"{objective.outcome}: uncertain here (sd {sd / spread:.0%} of the range; explore)")
-            else:
-                parts.append(f"{objective.outcome}: near the trade-off front")
-        reasons.append("; ".join(parts) + f"; P(success) {out['p_feasible'].iloc[i]:.2f}")
+        parts = [
+            _objective_reason(definition, objective, intervals[objective.outcome], good, i)
+            for objective in definition.objectives
+        ]
+        for name, interval in intervals.items():
+            if interval.truncated[i]:
+                parts.append(f"{name}: interval cut at its declared bounds")
+        if "p_feasible" in out:
+            p = float(out["p_feasible"].iloc[i])
+            floor = (
+                ""
+                if min_p_feasible is None or p >= min_p_feasible
+                else (f", below the success floor {min_p_feasible:g}: kept because too few candidates pass it")
+            )
+            parts.append(f"P(success) {p:.2f}{floor}")
+        reasons.append("; ".join(parts))
     out["rationale"] = reasons
     return out
+
+
+def _objective_reason(
+    definition: CampaignDefinition,
+    objective: Objective,
+    interval,
+    good: pd.DataFrame,
+    i: int,  # noqa: ANN001
+) -> str:
+    """Why recipe ``i`` for one objective: beats the best so far, may beat it (explore), or the trade-off."""
+    name, unit = objective.outcome, definition.outcome(objective.outcome).unit
+    observed = good[name].astype(float).dropna().to_numpy() if name in good else np.array([])
+    point, low, high = (float(v[i]) for v in (interval.point, interval.low, interval.high))
+    shown = f"{point:.3g} [{low:.3g}, {high:.3g}] {unit}".rstrip()
+    if objective.direction == "target" or not len(observed):
+        return f"{name}: predicted {shown}"
+    best = float(observed.max() if objective.direction == "maximise" else observed.min())
+    better = (lambda v: v > best) if objective.direction == "maximise" else (lambda v: v < best)
+    reach = high if objective.direction == "maximise" else low
+    single = len(definition.objectives) == 1
+    if better(point):
+        return f"{name}: predicted {shown}, better than the best so far ({best:.3g}): exploit"
+    if better(reach):
+        return f"{name}: predicted {shown}; its 90 % interval reaches past the best so far ({best:.3g}): explore"
+    if single:
+        return f"{name}: predicted {shown}; the largest expected improvement over the best so far ({best:.3g}) on offer"
+    return f"{name}: predicted {shown}; chosen for the trade-off with the other objectives"

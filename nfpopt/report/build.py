@@ -111,7 +111,20 @@ def _batch(content: ReportContent) -> Section:
     names = {}
     for objective in definition.objectives:
         name, unit = objective.outcome, pretty_unit(unit_of(definition, objective.outcome))
-        if f"predicted_{name}" in batch:
+        if f"predicted_{name}_lo90" in batch:
+            scale = batch.get(f"predicted_{name}_scale", pd.Series(["linear"])).iloc[0]
+            column = f"predicted {words(name, unit)} [90 % interval] ({unit}, {scale} scale)"
+            shown[column] = [
+                _interval(m, lo, hi)
+                for m, lo, hi in zip(
+                    batch[f"predicted_{name}"],
+                    batch[f"predicted_{name}_lo90"],
+                    batch[f"predicted_{name}_hi90"],
+                    strict=True,
+                )
+            ]
+            names[column] = column
+        elif f"predicted_{name}" in batch:  # batches stored before intervals were recorded
             column = f"predicted {words(name, unit)} ± sd ({unit})"
             shown[column] = [
                 _plus_minus(m, s) for m, s in zip(batch[f"predicted_{name}"], _sd(batch, name), strict=True)
@@ -139,6 +152,12 @@ def _batch(content: ReportContent) -> Section:
 def _sd(batch: pd.DataFrame, name: str) -> pd.Series:
     column = f"predicted_{name}_sd"
     return batch[column] if column in batch else pd.Series(float("nan"), index=batch.index)
+
+
+def _interval(point: object, low: object, high: object) -> str:
+    if pd.isna(point):
+        return "–"
+    return f"{fmt(float(point))} [{fmt(float(low))}, {fmt(float(high))}]"
 
 
 def _plus_minus(mean: object, sd: object) -> str:

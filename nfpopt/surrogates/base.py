@@ -6,20 +6,42 @@ Every surrogate follows one small protocol on encoded inputs (:class:`Surrogate`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from nfpopt.exceptions import InputDataError
+from nfpopt.objectives import OutcomeSpec
 from nfpopt.surrogates.encoding import Encoder
-from nfpopt.surrogates.transforms import OutcomeScale, choose_scale
+from nfpopt.surrogates.transforms import OutcomeScale, scale_named
 
 PriorMean = Callable[[pd.DataFrame], np.ndarray]
 #: Surrogate kinds a campaign may choose.
 SURROGATES = ("gp", "physics_gp", "extra_trees", "random_forest", "sklearn_gp")
 _MIN_TRAINING_POINTS = 2
+#: Measurement noise (sd) assumed at least: 2 % of the value on a log scale, 1 % of the
+#: outcome's typical size on a linear one. The GP's prior sd is at least 15x that (a factor
+#: 1.35 on a log scale): what an unexplored recipe may still surprise by.
+_NOISE_FLOOR_LOG = 0.02
+_NOISE_FLOOR_LINEAR = 0.01
+_AMPLITUDE_PER_NOISE = 15.0
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A prediction in the outcome's units: the model's point, a central interval, and how."""
+
+    point: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    #: ``'log'`` or ``'linear'``: the scale the outcome was modelled on.
+    scale: str
+    #: True where the interval was cut at the outcome's declared bounds.
+    truncated: np.ndarray
 
 
 class Surrogate(Protocol):
@@ -52,8 +74,10 @@ def make_surrogate(kind: str, seed: int = 0) -> Surrogate:
 class OutcomeModel:
     """A fitted model of one outcome, in its own units.
 
-    With a ``prior_mean`` (the physics-informed option) the surrogate learns the discrepancy
-    ``scale(y) - scale(prior(x))`` and predictions add the prior back.
+    ``spec`` (the campaign's declaration of the outcome) fixes the scale (declared, or inferred
+    by :meth:`OutcomeSpec.model_scale`) and the bounds intervals are kept within. With a
+    ``prior_mean`` (the physics-informed option) the surrogate learns the discrepancy
+    ``scale(y) - scale(prior(x))`` (a ratio on a log scale) and predictions add the prior back.
     """
 
     def __init__(
@@ -63,10 +87,10 @@ class OutcomeModel:
         surrogate: Surrogate,
         *,
         prior_mean: PriorMean | None = None,
-        force_log: bool = False,
+        spec: OutcomeSpec | None = None,
     ) -> None:
         self.outcome, self.encoder, self.surrogate = outcome, encoder, surrogate
-        self.prior_mean, self.force_log = prior_mean, force_log
+        self.prior_mean, self.spec = prior_mean, spec or OutcomeSpec(outcome)
 
     def _prior(self, recipes: pd.DataFrame) -> np.ndarray:
         if self.prior_mean is None:
@@ -82,12 +106,29 @@ class OutcomeModel:
                 f"{self.outcome}: {int(keep.sum())} measured value(s); a model needs at least {_MIN_TRAINING_POINTS}"
             )
         recipes = recipes.iloc[np.flatnonzero(keep)].reset_index(drop=True)
-        self.scale_: OutcomeScale = choose_scale(values[keep], force_log=self.force_log)
+        self.scale_: OutcomeScale = scale_named(self.spec.model_scale(values[keep]))
+        if self.scale_.log and np.any(values[keep] <= 0):
+            raise InputDataError(
+                f"{self.outcome} is modelled on a log scale but {int(np.sum(values[keep] <= 0))} recorded "
+                f"value(s) are <= 0; amend them (nfpopt record --amend) or declare scale = 'linear'"
+            )
         target = self.scale_.forward(values[keep])
         self.prior_fallback_ = float(np.median(target))
+        if hasattr(self.surrogate, "set_floors"):
+            noise = self._noise_floor(values[keep])
+            self.surrogate.set_floors(noise, _AMPLITUDE_PER_NOISE * noise)
         self.surrogate.fit(self.encoder.transform(recipes), target - self._prior(recipes))
         self.n_train_ = int(keep.sum())
         return self
+
+    def _noise_floor(self, values: np.ndarray) -> float:
+        """The smallest measurement noise (sd, model-scale units) the fit may assume."""
+        if self.scale_.log:
+            return _NOISE_FLOOR_LOG
+        spec = self.spec
+        size = spec.upper - spec.lower if math.isfinite(spec.lower) and math.isfinite(spec.upper) else 0.0
+        size = size or float(np.max(np.abs(values))) or 1.0
+        return _NOISE_FLOOR_LINEAR * size
 
     def predict_scaled(self, recipes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Mean and sd on the model's scale (log for log-scaled outcomes)."""
@@ -98,3 +139,20 @@ class OutcomeModel:
         """Mean and sd in the outcome's units (log-normal mean's median for log scales)."""
         mean, sd = self.predict_scaled(recipes)
         return self.scale_.inverse(mean), self.scale_.inverse_sd(mean, sd)
+
+    def predict_interval(self, recipes: pd.DataFrame, level: float = 0.9) -> Interval:
+        """The point (median) and central ``level`` interval in the outcome's units, within its bounds."""
+        mean, sd = self.predict_scaled(recipes)
+        low, high = self.scale_.interval(mean, sd, level)
+        return bounded(
+            Interval(self.scale_.inverse(mean), low, high, self.scale_.name, np.zeros(len(mean), bool)), self.spec
+        )
+
+
+def bounded(interval: Interval, spec: OutcomeSpec) -> Interval:
+    """``interval`` cut at the outcome's declared physical bounds, marking where it was cut."""
+    low = np.clip(interval.low, spec.lower, spec.upper)
+    high = np.clip(interval.high, spec.lower, spec.upper)
+    truncated = interval.truncated | (low != interval.low) | (high != interval.high)
+    point = np.clip(interval.point, spec.lower, spec.upper)
+    return Interval(point, low, high, interval.scale, truncated)

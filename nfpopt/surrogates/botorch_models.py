@@ -1,9 +1,10 @@
 """BoTorch views of fitted outcome models, for the acquisition functions.
 
 A plain GP outcome is its ``SingleTaskGP``. A physics-informed outcome adds the emulator's
-prediction to the GP's posterior mean (:class:`PriorMeanModel`); the prior is computed in
-numpy on decoded recipes, so it has no gradient: the recommender optimises over a discrete,
-constraint-satisfying candidate set, where none is needed.
+prediction to the GP's posterior mean, and a GP whose leave-one-out check widened its sd has its
+covariance widened alike (:class:`PriorMeanModel`); the prior is computed in numpy on decoded
+recipes, so it has no gradient: the recommender optimises over a discrete, constraint-satisfying
+candidate set, where none is needed. A hurdle outcome's level is viewed the same way.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from nfpopt.surrogates.gp import DTYPE
 
 
 class PriorMeanModel(Model):
-    """Posterior of ``prior(x) + GP(x)`` for a GP fitted to ``y - prior``."""
+    """Posterior of ``prior(x) + GP(x)`` for a GP fitted to ``y - prior``, covariance times ``inflation^2``."""
 
     def __init__(self, outcome_model: OutcomeModel) -> None:
         super().__init__()
         self.outcome_model = outcome_model
         self.gp = outcome_model.surrogate.model_  # type: ignore[attr-defined]
+        self.inflation = float(getattr(outcome_model.surrogate, "inflation_", 1.0))
 
     @property
     def num_outputs(self) -> int:
@@ -36,6 +38,8 @@ class PriorMeanModel(Model):
         return self.gp.batch_shape
 
     def _prior(self, X: torch.Tensor) -> torch.Tensor:
+        if self.outcome_model.prior_mean is None:
+            return torch.zeros(X.shape[:-1], dtype=DTYPE)
         flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
         recipes = self.outcome_model.encoder.inverse_transform(flat)
         prior = self.outcome_model._prior(recipes)  # noqa: SLF001 - same package
@@ -44,7 +48,10 @@ class PriorMeanModel(Model):
     def posterior(self, X, output_indices=None, observation_noise=False, posterior_transform=None, **kwargs):  # noqa: ANN001, ANN201
         base = self.gp.posterior(X, observation_noise=observation_noise)
         mvn = base.distribution
-        shifted = MultivariateNormal(mvn.mean + self._prior(X), mvn.lazy_covariance_matrix)
+        covariance = mvn.lazy_covariance_matrix
+        if self.inflation != 1.0:
+            covariance = covariance * self.inflation**2
+        shifted = MultivariateNormal(mvn.mean + self._prior(X), covariance)
         posterior = GPyTorchPosterior(shifted)
         return posterior_transform(posterior) if posterior_transform is not None else posterior
 
@@ -80,11 +87,19 @@ class IndependentPredictionModel(Model):
         return posterior_transform(posterior) if posterior_transform is not None else posterior
 
 
-def botorch_model(outcome_model: OutcomeModel) -> Model:
-    """The BoTorch model of a fitted outcome model (with its prior mean, if any)."""
-    gp = getattr(outcome_model.surrogate, "model_", None)
+def botorch_model(outcome_model) -> Model:  # noqa: ANN001 - an OutcomeModel, HurdleModel level, PriorLevel, ...
+    """The BoTorch model of a fitted outcome model (with its prior mean and widening, if any).
+
+    Anything with ``encoder`` and ``predict_scaled`` and no GP inside becomes independent
+    Gaussians (:class:`IndependentPredictionModel`).
+    """
+    from nfpopt.surrogates.hurdle import HurdleModel
+
+    if isinstance(outcome_model, HurdleModel):
+        return botorch_model(outcome_model.level_)
+    gp = getattr(getattr(outcome_model, "surrogate", None), "model_", None)
     if not isinstance(gp, Model):
         return IndependentPredictionModel(outcome_model)
-    if outcome_model.prior_mean is not None:
+    if outcome_model.prior_mean is not None or getattr(outcome_model.surrogate, "inflation_", 1.0) != 1.0:
         return PriorMeanModel(outcome_model)
     return gp

@@ -1,8 +1,22 @@
-"""A BoTorch Gaussian process for one outcome (inputs in the unit cube, outcome standardised)."""
+"""A BoTorch Gaussian process for one outcome (inputs in the unit cube, outcome standardised).
+
+Three guards keep a few results from collapsing the posterior (measured in
+``python -m benchmarks calibration``; see docs/recommender.md):
+
+* a **noise floor**: the fitted noise sd never drops below the measurement noise the outcome's
+  scale implies (``noise_floor``, in model-scale units; the likelihood's lower bound);
+* an **amplitude floor**: the GP's prior sd never drops below ``amplitude_floor`` (model-scale
+  units; an explicit ``ScaleKernel`` with that lower bound), so where the data are alike (five
+  recipes near one known cell) the model does not conclude the whole space is alike;
+* **leave-one-out recalibration**: after the fit, each training point is predicted from the
+  others (closed form, Rasmussen & Williams 2006, eq. 5.12); if those predictions miss by more
+  than their sd says, every sd is widened by that factor (``inflation_``, never below 1).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 
 import numpy as np
@@ -11,37 +25,67 @@ from botorch.exceptions.warnings import InputDataWarning
 from botorch.fit import fit_gpytorch_mll
 from botorch.models import SingleTaskGP
 from botorch.models.transforms.outcome import Standardize
+from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
+from gpytorch.constraints import GreaterThan
+from gpytorch.kernels import ScaleKernel
+from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
+from gpytorch.priors import LogNormalPrior
 
 DTYPE = torch.float64
+_MIN_NOISE_VARIANCE = 1e-4  # BoTorch's own floor, in standardised units
+_MAX_INFLATION = 10.0
 
 
 class BoTorchGP:
-    """``SingleTaskGP`` with BoTorch's default priors (Matern-5/2, ARD), one outcome.
+    """``SingleTaskGP`` (RBF, ARD, BoTorch's dimension-scaled lengthscale prior), one outcome.
 
     Categorical parameters arrive one-hot encoded and share the continuous kernel: on the NFP
     problem this was an order of magnitude cheaper than ``MixedSingleTaskGP`` (see
-    ``../shared/PERFORMANCE.md``). ``fit`` keeps the fitted model in ``model_``.
+    ``../shared/PERFORMANCE.md``). ``fit`` keeps the fitted model in ``model_`` and the
+    leave-one-out widening of its sd in ``inflation_``.
     """
 
     name = "gp"
 
-    def __init__(self, warm_start: dict[str, torch.Tensor] | None = None, *, zero_mean: bool = False) -> None:
+    def __init__(
+        self,
+        warm_start: dict[str, torch.Tensor] | None = None,
+        *,
+        zero_mean: bool = False,
+        noise_floor: float = 0.0,
+        amplitude_floor: float = 0.0,
+        recalibrate: bool = True,
+    ) -> None:
         self.warm_start = warm_start
         #: A zero prior mean and no standardisation: far from the data the GP returns to 0
         #: (the feasibility model's "don't know", P = 0.5) instead of to the data's average.
         self.zero_mean = zero_mean
+        self.noise_floor, self.amplitude_floor, self.recalibrate = noise_floor, amplitude_floor, recalibrate
+
+    def set_floors(self, noise_floor: float, amplitude_floor: float) -> None:
+        """Noise and prior-amplitude floors (sd, in the model-scale units of the target)."""
+        self.noise_floor, self.amplitude_floor = noise_floor, amplitude_floor
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> BoTorchGP:
-        train_x = torch.as_tensor(X, dtype=DTYPE)
-        train_y = torch.as_tensor(np.asarray(y, float).reshape(-1, 1), dtype=DTYPE)
+        train_x = torch.as_tensor(np.array(X, float), dtype=DTYPE)
+        y = np.asarray(y, float)
+        train_y = torch.as_tensor(y.reshape(-1, 1), dtype=DTYPE)
+        spread = float(np.std(y, ddof=1)) if len(y) > 1 else 1.0
+        spread = spread if spread >= 1e-8 else 1.0  # as BoTorch's Standardize does
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputDataWarning)
             if self.zero_mean:
                 model = SingleTaskGP(train_x, train_y, mean_module=ZeroMean(), outcome_transform=None)
             else:
-                model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
+                model = SingleTaskGP(
+                    train_x,
+                    train_y,
+                    covar_module=self._kernel(train_x.shape[-1], spread),
+                    likelihood=self._likelihood(spread),
+                    outcome_transform=Standardize(m=1),
+                )
         if self.warm_start is not None:
             # shapes changed (new parameters): fit from the defaults
             with contextlib.suppress(RuntimeError):
@@ -52,7 +96,26 @@ class BoTorchGP:
             fit_gpytorch_mll(mll)
         model.eval()
         self.model_ = model
+        self.inflation_ = _loo_inflation(model) if self.recalibrate and not self.zero_mean else 1.0
         return self
+
+    def _kernel(self, dims: int, spread: float) -> ScaleKernel:
+        """BoTorch's default kernel under an explicit amplitude with a floor (standardised units)."""
+        floor = min((self.amplitude_floor / spread) ** 2, 0.9)
+        kernel = ScaleKernel(
+            get_covar_module_with_dim_scaled_prior(ard_num_dims=dims),
+            outputscale_prior=LogNormalPrior(loc=0.0, scale=1.0),
+            outputscale_constraint=GreaterThan(max(floor, 1e-3), transform=None, initial_value=1.0),
+        )
+        return kernel
+
+    def _likelihood(self, spread: float) -> GaussianLikelihood:
+        floor = max((self.noise_floor / spread) ** 2, _MIN_NOISE_VARIANCE)
+        floor = min(floor, 0.5)  # the data must still be allowed to carry signal
+        return GaussianLikelihood(
+            noise_prior=LogNormalPrior(loc=-4.0, scale=1.0),
+            noise_constraint=GreaterThan(floor, transform=None, initial_value=max(2 * floor, math.exp(-4.0))),
+        )
 
     def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and standard deviation of the outcome (with observation noise)."""
@@ -60,4 +123,26 @@ class BoTorchGP:
             posterior = self.model_.posterior(torch.as_tensor(X, dtype=DTYPE), observation_noise=True)
             mean = posterior.mean.squeeze(-1).numpy()
             sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
-        return mean, sd
+        return mean, sd * self.inflation_
+
+
+def _loo_inflation(model: SingleTaskGP) -> float:
+    """How much wider the sd must be for the leave-one-out predictions to be calibrated.
+
+    ``sqrt(mean(z^2))`` over the training points, ``z`` the leave-one-out residual over its sd
+    (1 for a calibrated Gaussian); 1 if that is smaller, at most ``_MAX_INFLATION``.
+    """
+    x = model.train_inputs[0]
+    y = model.train_targets
+    if len(y) < 3:
+        return 1.0
+    with torch.no_grad():
+        x_in = model.input_transform(x) if getattr(model, "input_transform", None) is not None else x
+        covariance = model.covar_module(x_in).to_dense()
+        covariance = covariance + model.likelihood.noise.reshape(-1)[0] * torch.eye(len(y), dtype=y.dtype)
+        residual = y - model.mean_module(x_in)
+        precision = torch.cholesky_inverse(torch.linalg.cholesky(covariance))
+        diagonal = precision.diagonal()
+        z = (precision @ residual) / diagonal.sqrt()
+    ratio = float(torch.sqrt(torch.mean(z**2)))
+    return float(np.clip(ratio, 1.0, _MAX_INFLATION)) if np.isfinite(ratio) else 1.0

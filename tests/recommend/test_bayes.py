@@ -37,10 +37,23 @@ def test_same_seed_and_data_give_the_same_batch(nfp: CampaignDefinition, nfp_his
 
 def test_proposals_are_explained(batch):
     for outcome in ("internal_resistance_ohm", "capacity_2c_mah_g"):
-        assert batch[f"predicted_{outcome}"].notna().all()
-        assert (batch[f"predicted_{outcome}_sd"] > 0).all()
+        point, low, high = (batch[f"predicted_{outcome}{s}"] for s in ("", "_lo90", "_hi90"))
+        assert point.notna().all()
+        assert (low <= point).all() and (point <= high).all() and (high > low).any()
+    assert (batch["predicted_internal_resistance_ohm_scale"] == "log").all()  # declared in nfp_rate.toml
+    assert (batch["predicted_capacity_2c_mah_g_scale"] == "linear").all()
     assert batch["p_feasible"].between(0, 1).all()
     assert batch["rationale"].str.contains("P(success)", regex=False).all()
+
+
+def test_resistance_predictions_and_intervals_are_positive(batch):
+    assert (batch["predicted_internal_resistance_ohm_lo90"] > 0).all()
+
+
+def test_capacity_intervals_stay_within_the_declared_bounds(batch):
+    assert batch["predicted_capacity_2c_mah_g_lo90"].min() >= 0.0
+    assert batch["predicted_capacity_2c_mah_g_hi90"].max() <= 97.0
+    assert batch["p_delivers_capacity_2c_mah_g"].between(0, 1).all()
 
 
 def test_proposals_avoid_recipes_unlikely_to_sinter(batch):

@@ -28,7 +28,8 @@ def _sintered_recipes(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _model(kind: str, outcome: str) -> OutcomeModel:
     prior = _prior_mean(DEFINITION, outcome) if kind == "physics_gp" else None
-    return OutcomeModel(outcome, Encoder(DEFINITION.space), make_surrogate(kind, seed=0), prior_mean=prior)
+    spec = DEFINITION.outcome(outcome)
+    return OutcomeModel(outcome, Encoder(DEFINITION.space), make_surrogate(kind, seed=0), prior_mean=prior, spec=spec)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,128 @@
+"""Hurdle outcomes: exactly 0 where the process delivers nothing, a level where it does.
+
+A 2 C capacity is 0 over most of the NFP space (the cell's resistance is too high for the cell to
+deliver anything at that rate) and 40-70 mAh/g where it does. One GP through both sees a flat floor
+of zeros with nothing to climb; a hurdle model splits the two questions (Cragg 1971, "hurdle"
+models of zero-inflated data):
+
+* **does it deliver?** a classifier of ``value > 0`` on the experiments where the outcome was
+  measured (:class:`~nfpopt.surrogates.feasibility.FeasibilityModel`), distance-aware, so that away
+  from the recipes seen to deliver nothing it answers "don't know" rather than "no";
+* **how much, where it does?** an :class:`~nfpopt.surrogates.base.OutcomeModel` of the positive
+  values only; with fewer than two of them, a broad prior over the declared bounds.
+
+For the acquisition the two become two Gaussian outputs: the level's posterior and a latent
+``u ~ N(probit(P(delivers)), 1)``, ``P(u > 0) = P(delivers)``; the outcome's Monte-Carlo sample is
+the level's sample where ``u > 0`` and 0 elsewhere (:func:`hurdle_samples`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.stats import norm
+
+from nfpopt.objectives import OutcomeSpec
+from nfpopt.surrogates.base import Interval, OutcomeModel, bounded
+from nfpopt.surrogates.encoding import Encoder
+from nfpopt.surrogates.feasibility import FeasibilityModel
+
+_P_CLIP = 1e-4
+_MIN_LEVEL_POINTS = 2
+
+
+class PriorLevel:
+    """The level before two positive values are known: a broad Gaussian over the declared range."""
+
+    def __init__(self, outcome: str, encoder: Encoder, spec: OutcomeSpec, positives: np.ndarray) -> None:
+        self.outcome, self.encoder, self.spec, self.prior_mean = outcome, encoder, spec, None
+        from nfpopt.surrogates.transforms import OutcomeScale
+
+        self.scale_ = OutcomeScale(log=False)
+        finite = math.isfinite(spec.lower) and math.isfinite(spec.upper)
+        centre = 0.5 * (spec.lower + spec.upper) if finite else 1.0
+        self.mean_ = float(positives[0]) if len(positives) else centre
+        self.sd_ = 0.25 * (spec.upper - spec.lower) if finite else max(abs(self.mean_), 1.0)
+
+    def predict_scaled(self, recipes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return np.full(len(recipes), self.mean_), np.full(len(recipes), self.sd_)
+
+
+class DeliversLatent:
+    """``N(probit(P(delivers | x)), 1)``: the latent whose sign decides a hurdle sample."""
+
+    def __init__(self, outcome: str, encoder: Encoder, delivers) -> None:  # noqa: ANN001
+        self.outcome, self.encoder, self.delivers = f"{outcome} delivers", encoder, delivers
+
+    def predict_scaled(self, recipes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        p = np.clip(self.delivers(recipes), _P_CLIP, 1 - _P_CLIP)
+        return norm.ppf(p), np.ones(len(recipes))
+
+
+class HurdleModel:
+    """P(value > 0) times the value where positive, in the outcome's units (linear scale)."""
+
+    def __init__(self, outcome: str, encoder: Encoder, level: OutcomeModel, spec: OutcomeSpec, *, seed: int = 0):
+        self.outcome, self.encoder, self.level_template, self.spec, self.seed = outcome, encoder, level, spec, seed
+        self.prior_mean = None
+
+    def fit(self, recipes: pd.DataFrame, values: np.ndarray) -> HurdleModel:
+        values = np.asarray(values, float)
+        keep = np.isfinite(values)
+        recipes, values = recipes.iloc[np.flatnonzero(keep)].reset_index(drop=True), values[keep]
+        positive = values > 0
+        self.n_train_, self.n_delivering_ = len(values), int(positive.sum())
+        if positive.sum() >= _MIN_LEVEL_POINTS:
+            self.level_ = self.level_template.fit(recipes[positive].reset_index(drop=True), values[positive])
+        else:
+            self.level_ = PriorLevel(self.outcome, self.encoder, self.spec, values[positive])
+        self.scale_ = self.level_.scale_
+        self.delivers_ = (
+            FeasibilityModel(self.encoder, seed=self.seed).fit(recipes, positive) if len(values) >= 2 else None
+        )
+        return self
+
+    def p_delivers(self, recipes: pd.DataFrame) -> np.ndarray:
+        """P(value > 0) per recipe; 0.5 ("don't know") before two measurements."""
+        if self.delivers_ is None:
+            return np.full(len(recipes), 0.5)
+        if self.delivers_.constant_ is not None and self.delivers_.constant_ == 0.0:
+            return np.full(len(recipes), 0.5)  # only zeros seen: where it would deliver is unknown
+        return self.delivers_.probability(recipes)
+
+    def latent(self) -> DeliversLatent:
+        """The second output of this outcome in the acquisition (see the module docstring)."""
+        return DeliversLatent(self.outcome, self.encoder, self.p_delivers)
+
+    def predict_scaled(self, recipes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sd of the mixture (0 with 1 - p, the level with p)."""
+        p = self.p_delivers(recipes)
+        mean, sd = self.level_.predict_scaled(recipes)
+        mixture_mean = p * mean
+        variance = p * (sd**2 + mean**2) - mixture_mean**2
+        return mixture_mean, np.sqrt(np.clip(variance, 0.0, None))
+
+    def predict(self, recipes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return self.predict_scaled(recipes)
+
+    def predict_interval(self, recipes: pd.DataFrame, level: float = 0.9) -> Interval:
+        """The mixture's median and central interval: 0 where "nothing delivered" is likely enough."""
+        p = self.p_delivers(recipes)
+        mean, sd = self.level_.predict_scaled(recipes)
+        tail = (1 - level) / 2
+
+        def quantile(q: float) -> np.ndarray:
+            # q of the mixture: 0 while q <= 1 - p, else the level's quantile (q - (1 - p)) / p
+            inner = np.clip((q - (1 - p)) / np.maximum(p, 1e-12), 1e-12, 1 - 1e-12)
+            return np.where(q <= 1 - p, 0.0, mean + norm.ppf(inner) * sd)
+
+        point, low, high = quantile(0.5), quantile(tail), quantile(1 - tail)
+        return bounded(Interval(point, low, high, "linear", np.zeros(len(p), bool)), self.spec)
+
+
+def hurdle_samples(level: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
+    """Posterior samples of a hurdle outcome: the level where the latent is positive, else 0."""
+    return torch.where(latent > 0, level, torch.zeros_like(level))
