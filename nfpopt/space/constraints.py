@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 _TOLERANCE = 1e-6
+Units = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,19 @@ class MixtureConstraint:
         rest = f" + {self.remainder}" if self.remainder else ""
         return f"{' + '.join(self.components)}{rest} = {self.total:g}"
 
+    def explain(self, recipe: pd.DataFrame, units: Units | None = None) -> str:
+        """Why the first recipe of ``recipe`` breaks the mixture, with its numbers and the fix."""
+        unit = _unit(units, self.components[0])
+        parts = " + ".join(self.components)
+        total = float(recipe[list(self.components)].astype(float).sum(axis=1).iloc[0])
+        if self.remainder is None:
+            return f"{parts} = {total:g}{unit}, not {self.total:g}{unit}; make the parts add up to {self.total:g}{unit}"
+        most = self.total - self.min_remainder
+        return (
+            f"{parts} = {total:g}{unit} leaves {self.remainder} = {self.total - total:g}{unit}, below its "
+            f"minimum of {self.min_remainder:g}{unit}; lower {parts} to {most:g}{unit} or less"
+        )
+
 
 @dataclass(frozen=True)
 class LinearConstraint:
@@ -79,6 +94,13 @@ class LinearConstraint:
     def describe(self) -> str:
         terms = " + ".join(f"{c:g}*{n}" for n, c in self.coefficients)
         return f"{self.lower:g} <= {terms} <= {self.upper:g}"
+
+    def explain(self, recipe: pd.DataFrame, units: Units | None = None) -> str:
+        """Why the first recipe of ``recipe`` breaks the constraint, with its value and the fix."""
+        terms = " + ".join(f"{c:g}*{n}" for n, c in self.coefficients)
+        value = float(self.value(recipe.iloc[[0]])[0])
+        side, bound = ("below the minimum", self.lower) if value < self.lower else ("above the maximum", self.upper)
+        return f"{terms} = {value:g}, {side} {bound:g} of {self.describe()}; change the recipe to bring it within"
 
 
 @dataclass(frozen=True)
@@ -110,8 +132,24 @@ class OnsetConstraint:
     def describe(self) -> str:
         return f"{self.temperature} >= crystallisation onset({self.ssa}) + {self.margin_c:g} C"
 
+    def explain(self, recipe: pd.DataFrame, units: Units | None = None) -> str:
+        """Why the first recipe of ``recipe`` fires too cold, with the temperatures and the fix."""
+        ssa = float(recipe[self.ssa].astype(float).iloc[0])
+        temperature = float(recipe[self.temperature].astype(float).iloc[0])
+        floor = float(self.minimum_temperature_c(np.array([ssa]))[0])
+        return (
+            f"{self.temperature} = {temperature:g} C is below {floor:.0f} C, the glass's crystallisation "
+            f"onset at {self.ssa} = {ssa:g}{_unit(units, self.ssa)} plus the {self.margin_c:g} C margin; "
+            f"fire at {np.ceil(floor):.0f} C or hotter, or use a finer glass (a higher {self.ssa})"
+        )
+
 
 Constraint = MixtureConstraint | LinearConstraint | OnsetConstraint
+
+
+def _unit(units: Units | None, name: str) -> str:
+    unit = (units or {}).get(name, "")
+    return f" {unit}" if unit else ""
 
 
 def satisfied(constraint: Constraint, recipes: pd.DataFrame) -> np.ndarray:

@@ -1,4 +1,10 @@
-"""Process parameters: the variables a campaign may change, with units and bounds."""
+"""Process parameters: the variables a campaign may change, with units and bounds.
+
+Each parameter's ``check`` says what is wrong with a value as a chemist reads it: the
+parameter, the value with its unit, the allowed range with its unit, and the fix, e.g.
+``calcination_temp_c = 798.7 C is outside [450, 600] C; use a value from 450 to 600 C, or
+widen the bounds of 'calcination_temp_c' in the campaign file``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+_WIDEN = "in the campaign file"
 
 
 @dataclass(frozen=True)
@@ -22,10 +31,14 @@ class ContinuousParameter:
     def check(self, value: object) -> str | None:
         """``None`` if ``value`` is allowed, else what is wrong and how to fix it."""
         number = finite_number(value)
+        span = f"[{self.lower:g}, {self.upper:g}]{_unit(self.unit)}"
         if number is None:
-            return f"{value!r} is not a number"
+            return f"{_wrong(self.name, value, 'is not a number')}; give a value in {span}"
         if not self.lower <= number <= self.upper:
-            return f"{number:g} is outside ({self.lower=:g}, {self.upper=:g}) {self.unit}".rstrip()
+            return (
+                f"{self.name} = {shown(number)}{_unit(self.unit)} is outside {span}; use a value from "
+                f"{self.lower:g} to {self.upper:g}{_unit(self.unit)}, or widen the bounds of '{self.name}' {_WIDEN}"
+            )
         return None
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
@@ -45,11 +58,16 @@ class IntegerParameter:
     kind = "integer"
 
     def check(self, value: object) -> str | None:
+        """``None`` if ``value`` is allowed, else what is wrong and how to fix it."""
         number = finite_number(value)
+        span = f"[{self.lower:g}, {self.upper:g}]{_unit(self.unit)}"
         if number is None or number != round(number):
-            return f"{value!r} is not an integer"
+            return f"{_wrong(self.name, value, 'is not a whole number')}; give one in {span}"
         if not self.lower <= number <= self.upper:
-            return f"{number:g} is outside ({self.lower=}, {self.upper=})"
+            return (
+                f"{self.name} = {shown(number)}{_unit(self.unit)} is outside {span}; use a whole number from "
+                f"{self.lower:g} to {self.upper:g}, or widen the bounds of '{self.name}' {_WIDEN}"
+            )
         return None
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
@@ -68,8 +86,13 @@ class CategoricalParameter:
     kind = "categorical"
 
     def check(self, value: object) -> str | None:
+        """``None`` if ``value`` is one of the levels, else what is wrong and how to fix it."""
         if str(value).strip() not in self.values:
-            return f"{value!r} is not one of {list(self.values)}"
+            levels = ", ".join(repr(v) for v in self.values)
+            return (
+                f"{_wrong(self.name, value, 'is not one of ' + levels)}; use one of these, "
+                f"or add it to the values of '{self.name}' {_WIDEN}"
+            )
         return None
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
@@ -88,11 +111,18 @@ class FixedParameter:
     kind = "fixed"
 
     def check(self, value: object) -> str | None:
+        """``None`` if ``value`` is the campaign's fixed value, else what is wrong."""
         if isinstance(self.value, str):
-            return None if str(value).strip() == self.value else f"{value!r} is not the fixed {self.value!r}"
+            if str(value).strip() == self.value:
+                return None
+            return f"{_given(self.name, value)}, but this campaign holds it at {self.value!r}; use {self.value!r}"
         number = finite_number(value)
         if number is None or not math.isclose(number, self.value, rel_tol=1e-9, abs_tol=1e-12):
-            return f"{value!r} is not the fixed value {self.value:g}"
+            held = f"{self.value:g}{_unit(self.unit)}"
+            given = (
+                f"{self.name} = {shown(number)}{_unit(self.unit)}" if number is not None else _given(self.name, value)
+            )
+            return f"{given}, but this campaign holds it at {held}; use {held}"
         return None
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
@@ -100,6 +130,33 @@ class FixedParameter:
 
 
 Parameter = ContinuousParameter | IntegerParameter | CategoricalParameter | FixedParameter
+
+
+def shown(value: object) -> str:
+    """A value from a user's table as text for a message: a number as plain digits (up to 12
+    significant figures, never ``np.float64(...)``), an empty cell as "empty", text quoted."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "empty"
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, int | float | np.integer | np.floating):
+        return f"{float(value):.12g}"
+    return repr(str(value))
+
+
+def _given(name: str, value: object) -> str:
+    text = shown(value)
+    return f"{name} is empty" if text == "empty" else f"{name} = {text}"
+
+
+def _wrong(name: str, value: object, what: str) -> str:
+    """``name = 'abc' is not a number``, or ``name is empty``."""
+    text = shown(value)
+    return f"{name} is empty" if text == "empty" else f"{name} = {text} {what}"
+
+
+def _unit(unit: str) -> str:
+    return f" {unit}" if unit else ""
 
 
 def finite_number(value: object) -> float | None:

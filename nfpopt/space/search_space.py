@@ -17,6 +17,7 @@ from nfpopt.space.parameters import (
     FixedParameter,
     IntegerParameter,
     Parameter,
+    finite_number,
 )
 
 _MAX_SAMPLING_ROUNDS = 20
@@ -69,31 +70,68 @@ class SearchSpace:
         return mask
 
     def problems(self, recipes: pd.DataFrame, *, source: str | None = None, row_offset: int = 1) -> list[str]:
-        """Every reason a recipe is not allowed, each naming the row and column."""
+        """Every reason a recipe is not allowed, each naming the row and column.
+
+        To show a table's problems, prefer :meth:`describe_problems`: it also says how many rows
+        fail in all.
+        """
         prefix = f"{source}: " if source else ""
-        found = []
+        found = self._problems_by_row(recipes, row_offset)
+        if found is None:
+            return [f"{prefix}{self._missing(recipes)}"]
+        return [f"{prefix}{message}" for messages in found.values() for message in messages]
+
+    def describe_problems(
+        self, recipes: pd.DataFrame, *, source: str | None = None, row_offset: int = 1, limit: int = 5
+    ) -> str | None:
+        """``None`` if every recipe is allowed, else one message: how many rows fail, then the
+        problems of the first ``limit`` failing rows, e.g. ``pool.csv: 37 of 120 rows are outside
+        the search space (5 of 37 failing rows shown): row 3, column ...``."""
+        prefix = f"{source}: " if source else ""
+        found = self._problems_by_row(recipes, row_offset)
+        if found is None:
+            return f"{prefix}{self._missing(recipes)}"
+        if not found:
+            return None
+        failing, total = len(found), len(recipes)
+        shown = f" ({min(limit, failing)} of {failing} failing rows shown)" if failing > limit else ""
+        listed = "; ".join(message for messages in list(found.values())[:limit] for message in messages)
+        noun = "row is" if total == 1 else "rows are"
+        return f"{prefix}{failing} of {total} {noun} outside the search space{shown}: {listed}"
+
+    def _missing(self, recipes: pd.DataFrame) -> str:
         missing = [n for n in self.names if n not in recipes]
-        if missing:
-            return [f"{prefix}missing parameter column(s) {missing}"]
+        return f"missing parameter column(s) {', '.join(missing)}; add them (one column per parameter)"
+
+    def _problems_by_row(self, recipes: pd.DataFrame, row_offset: int) -> dict[int, list[str]] | None:
+        """The problems of each failing row, keyed by its label; ``None`` if columns are missing."""
+        if any(n not in recipes for n in self.names):
+            return None
+        units = {p.name: p.unit for p in self.parameters}
+        found: dict[int, list[str]] = {}
         for position, (_, row) in enumerate(recipes.iterrows()):
             label = position + row_offset
+            messages = []
             for parameter in self.parameters:
                 message = parameter.check(row[parameter.name])
                 if message:
-                    found.append(f"{prefix}row {label}, column '{parameter.name}': {message}")
+                    messages.append(f"row {label}, column '{parameter.name}': {message}")
             frame = row.to_frame().T
             for constraint in self.constraints:
+                if any(finite_number(row[n]) is None for n in constraint.parameters):
+                    continue  # a missing or non-numeric value is reported above, on its own
                 if not satisfied(constraint, frame)[0]:
-                    found.append(
-                        f"{prefix}row {label}, column '{constraint.parameters[0]}': violates {constraint.describe()}"
-                    )
+                    column = constraint.parameters[0]
+                    messages.append(f"row {label}, column '{column}': {constraint.explain(frame, units)}")
+            if messages:
+                found[label] = messages
         return found
 
     def validate(self, recipes: pd.DataFrame, *, source: str | None = None) -> None:
-        """Raise :class:`InputDataError` listing every row that breaks the space."""
-        problems = self.problems(recipes, source=source)
-        if problems:
-            raise InputDataError("; ".join(problems[:10]) + (" ..." if len(problems) > 10 else ""))
+        """Raise :class:`InputDataError` saying how many rows break the space, listing the first 10."""
+        message = self.describe_problems(recipes, source=source, limit=10)
+        if message:
+            raise InputDataError(message)
 
     def from_unit(self, unit: np.ndarray) -> pd.DataFrame:
         """Map points of the unit hypercube (one column per free parameter) to recipes."""
