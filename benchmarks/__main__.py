@@ -2,7 +2,9 @@
 
 * ``emulator``: simulated campaigns on the paper-calibrated emulator, nfpopt's strategies beside
   random, Sobol, Optuna and the peers (BayBE, Ax); CSV + PNG under ``--out`` and the tables of
-  ``docs/benchmarks.md`` regenerated from every CSV there.
+  ``docs/benchmarks.md`` regenerated from every CSV there. ``--labs N``: the same on labs 1..N
+  of a family whose fitted constants differ from the paper's (``benchmarks/labs.py``), results
+  under ``benchmarks/results/labs``.
 * ``speed``: proposal latency of nfpopt and the peers at 10 / 50 / 200 experiments.
 * ``liang2021``: the pool-based benchmark on Liang et al. 2021's published data
   (``python -m benchmarks liang2021 --help``).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,8 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks import emulator_campaign as ec
+from benchmarks import family
 
 RESULTS = Path("benchmarks/results/emulator")
+LAB_RESULTS = Path("benchmarks/results/labs")
 DOCS = Path("docs/benchmarks.md")
 DEFAULT_STRATEGIES = (*ec.NFPOPT_STRATEGIES, *ec.PEER_STRATEGIES)
 
@@ -36,8 +41,11 @@ def _emulator_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=-1, help="parallel runs (default: every local core)")
     parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"))
     parser.add_argument("--scheduler", help="address of a running Dask scheduler or Ray cluster (default: a local one)")
+    parser.add_argument(
+        "--labs", type=int, default=0, help="run on labs 1..N of the family (default 0: the calibrated emulator only)"
+    )
     parser.add_argument("--tag", help="this sweep's CSV is sweep-<tag>.csv (default: 'quick' or 'full')")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"results folder (default {RESULTS})")
+    parser.add_argument("--out", type=Path, help=f"results folder (default {RESULTS}; {LAB_RESULTS} with --labs)")
     parser.add_argument("--report-only", action="store_true", help="rebuild tables and plot from the stored CSVs")
     parser.add_argument("--docs", default=str(DOCS), help="markdown page whose tables to regenerate ('' to skip)")
     return parser
@@ -46,6 +54,9 @@ def _emulator_parser() -> argparse.ArgumentParser:
 def emulator_main(argv: Sequence[str] | None = None) -> int:
     """Run the sweep, write ``<out>/sweep-<tag>.csv``, then the tables and plot from every CSV in ``<out>``."""
     args = _emulator_parser().parse_args(argv)
+    if args.labs < 0:
+        raise SystemExit(f"--labs is a count of labs, got {args.labs}; use 0 for the calibrated emulator only")
+    args.out = args.out or (LAB_RESULTS if args.labs else RESULTS)
     if args.report_only:
         write_report(args.out, Path(args.docs) if args.docs else None, command=_command(argv))
         return 0
@@ -66,6 +77,7 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
         n_experiments,
         starts=args.starts.split(","),
         noises=[float(n) for n in args.noises.split(",")],
+        labs=range(1, args.labs + 1) if args.labs else (ec.CALIBRATED,),
     )
     results = _sweep_with_progress(plan, args)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -84,14 +96,15 @@ def _sweep_with_progress(plan: list[ec.Run], args: argparse.Namespace) -> pd.Dat
         task = progress.add_task(f"{len(plan)} campaigns", total=len(plan))
 
         def done(run: ec.Run, frame: pd.DataFrame) -> None:
-            progress.update(task, advance=1, description=f"{run.strategy} {run.start} {run.noise:g} #{run.seed}")
+            where = "" if run.lab == ec.CALIBRATED else f" lab {run.lab}"
+            progress.update(task, advance=1, description=f"{run.strategy} {run.start} {run.noise:g}{where} #{run.seed}")
 
         return ec.sweep(plan, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler, on_done=done)
 
 
 def _command(argv: Sequence[str] | None) -> str:
     words = list(sys.argv[1:] if argv is None else ["emulator", *argv])
-    return "python -m benchmarks " + " ".join(words)
+    return "python -m benchmarks " + shlex.join(words)
 
 
 def load_results(folder: Path) -> pd.DataFrame:
@@ -100,26 +113,55 @@ def load_results(folder: Path) -> pd.DataFrame:
     frames = [pd.read_csv(path, dtype={"code": str}) for path in sorted(folder.glob("sweep-*.csv"))]
     if not frames:
         return pd.DataFrame()
-    table = pd.concat(frames, ignore_index=True)
-    return table.drop_duplicates(["strategy", "start", "noise", "seed", "experiment"], keep="last")
+    # Sweeps stored before labs existed have no ``lab`` column: the calibrated emulator's.
+    table = ec.with_lab(pd.concat(frames, ignore_index=True))
+    return table.drop_duplicates(["strategy", "start", "noise", "seed", "lab", "experiment"], keep="last")
 
 
 def write_report(folder: Path, docs: Path | None, command: str) -> None:
-    """Per-run CSV, the plot and the markdown tables, from every sweep stored in ``folder``."""
+    """Per-run CSV, the plot and the markdown tables, from every sweep stored in ``folder``.
+
+    Runs on the calibrated emulator fill the ``emulator`` section of ``docs``, runs on the
+    family of labs the ``labs`` section (each scored against its own lab's maximum).
+    """
     results = load_results(folder)
     if results.empty:
         return
-    maximum = ec.attainable_hypervolume(ec.load_definition(ec.DEFINITION), folder / "attainable.json")
-    per_run = ec.per_run(results, maximum)
-    per_run.to_csv(folder / "runs.csv", index=False)
-    ec.plot(results, maximum, folder / "hypervolume.png")
-    body = (
-        f"Attainable maximum hypervolume: {maximum:,.0f} ohm·mAh/g (reference 1000 ohm, 0 mAh/g; "
-        f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}`. "
-        f"Sweeps ran on nfpopt {_versions(results)}.\n\n" + ec.markdown_report(per_run)
+    definition = ec.load_definition(ec.DEFINITION)
+    calibrated = results[results["lab"] == ec.CALIBRATED]
+    maxima = (
+        {ec.CALIBRATED: ec.attainable_hypervolume(definition, folder / "attainable.json")} if len(calibrated) else {}
     )
-    if docs is not None:
+    maxima.update(family.maxima(definition, results.loc[results["lab"] != ec.CALIBRATED, "lab"], folder))
+    per_run = ec.per_run(results, maxima)
+    per_run.to_csv(folder / "runs.csv", index=False)
+    ec.plot(results, maxima, folder / "hypervolume.png")
+    if docs is None:
+        return
+    if len(calibrated):
+        maximum = maxima[ec.CALIBRATED]
+        body = (
+            f"Attainable maximum hypervolume: {maximum:,.0f} ohm·mAh/g (reference 1000 ohm, 0 mAh/g; "
+            f"Cell D alone: {ec.cell_d_share(maximum):.0f} % of it). Last command: `{command}`. "
+            f"Sweeps ran on nfpopt {_versions(calibrated)}.\n\n"
+            + ec.markdown_report(per_run[per_run["lab"] == ec.CALIBRATED])
+        )
         ec.replace_section(docs, "emulator", body)
+    in_labs = per_run[per_run["lab"] != ec.CALIBRATED]
+    if len(in_labs):
+        body = (
+            f"Labs {_ranges(in_labs['lab'])} of the family; each run scored against its own lab's attainable "
+            f"maximum. Last command: `{command}`. Sweeps ran on nfpopt "
+            f"{_versions(results[results['lab'] != ec.CALIBRATED])}.\n\n"
+            + family.markdown_report(in_labs, {i: maxima[i] for i in sorted(set(in_labs["lab"]))})
+        )
+        ec.replace_section(docs, "labs", body)
+
+
+def _ranges(indices: pd.Series) -> str:
+    found = sorted(set(int(i) for i in indices))
+    contiguous = found == list(range(found[0], found[-1] + 1))
+    return f"{found[0]}-{found[-1]}" if contiguous and len(found) > 1 else ", ".join(map(str, found))
 
 
 def _versions(results: pd.DataFrame) -> str:

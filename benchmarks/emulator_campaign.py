@@ -6,6 +6,10 @@ jobs dispatched through joblib (local processes, or a Dask/Ray cluster through j
 backend), each deterministic for its seed. Recipes are scored with the emulator's noise-free
 truth: the hypervolume (reference 1000 ohm, 0 mAh/g) of the sintered recipes found so far,
 against the attainable maximum of a dense search of the emulator.
+
+The lab is the paper-calibrated emulator (``Run.lab == -1``) or one of a family of labs whose
+fitted constants differ from the paper's (``Run.lab >= 1``, :mod:`benchmarks.labs`), each
+scored against its own attainable maximum.
 """
 
 from __future__ import annotations
@@ -14,20 +18,21 @@ import json
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks import labs as lab_family
 from nfpopt.definition import CampaignDefinition, load_definition
-from nfpopt.emulator import emulate
+from nfpopt.emulator import DEFAULT_PARAMETERS, EmulatorParameters, emulate
 from nfpopt.objectives import utility_matrix
 from nfpopt.paper import paper_cells
 from nfpopt.scoring import hypervolume
-from nfpopt.simulate import simulate_campaign
+from nfpopt.simulate import SimulationResult, simulate_campaign
 from nfpopt.space import CategoricalParameter, ContinuousParameter
 
 DEFINITION = Path("campaigns/nfp_rate.toml")
@@ -40,46 +45,75 @@ PEER_STRATEGIES = ("baybe", "ax")
 PEER_VARIANTS = ("baybe_repair", "ax_repair")
 CHECKPOINTS = (12, 24, 48)
 OBJECTIVE_COLUMNS = ("internal_resistance_ohm", "capacity_2c_mah_g")
+CALIBRATED = -1  # ``Run.lab`` of the paper-calibrated emulator
+LAB_SEED_STRIDE = 1000  # a lab run's campaign seed is ``seed + 1000 * lab``: every run its own
 
 
 @dataclass(frozen=True)
 class Run:
-    """One simulated campaign: a strategy, a starting point, a noise level and a seed."""
+    """One simulated campaign: a strategy, a starting point, a noise level, a seed and a lab
+    (:data:`CALIBRATED` for the paper-calibrated emulator, else an index of :mod:`benchmarks.labs`)."""
 
     strategy: str
     start: str
     noise: float
     seed: int
     n_experiments: int
+    lab: int = CALIBRATED
+
+    @property
+    def campaign_seed(self) -> int:
+        """Added to the campaign file's seed (the optimiser's seed): the run's seed, offset per lab."""
+        return self.seed if self.lab == CALIBRATED else self.seed + LAB_SEED_STRIDE * self.lab
 
 
-def runs(strategies: Sequence[str], seeds: int, n_experiments: int, starts=STARTS, noises=NOISES) -> list[Run]:
+def runs(
+    strategies: Sequence[str],
+    seeds: int,
+    n_experiments: int,
+    starts=STARTS,
+    noises=NOISES,
+    labs: Sequence[int] = (CALIBRATED,),
+) -> list[Run]:
     """Every combination, slow strategies first so the pool does not end on a long tail."""
     fast = {"random", "sobol", "tpe", "nsga2"}
     order = sorted(strategies, key=lambda s: s in fast)
     return [
-        Run(s, start, noise, seed, n_experiments)
+        Run(s, start, noise, seed, n_experiments, index)
         for s in order
+        for index in labs
         for seed in range(seeds)
         for start in starts
         for noise in noises
     ]
 
 
+def lab_parameters(index: int) -> EmulatorParameters:
+    """The emulator constants of lab ``index`` (:data:`CALIBRATED`: the paper's)."""
+    return DEFAULT_PARAMETERS if index == CALIBRATED else lab_family.lab(index)
+
+
 # -- one campaign -------------------------------------------------------------------------------
-def starting_experiments(definition: CampaignDefinition, start: str, noise: float, seed: int) -> pd.DataFrame:
+def starting_experiments(
+    definition: CampaignDefinition, start: str, noise: float, seed: int, params: EmulatorParameters | None = None
+) -> pd.DataFrame:
     """The experiments known before the first proposal, recipes and measured outcomes.
 
-    ``cell_a``: the paper's Cell A (its published outcomes). ``design``: the campaign's
+    ``cell_a``: the paper's Cell A (its published outcomes; in another lab, ``params``, Cell A's
+    recipe as that lab measures it with ``noise``). ``design``: the campaign's
     ``initial_design_size`` scrambled Sobol recipes, measured by the emulator with ``noise``.
     """
     if start == "cell_a":
-        return paper_cells().loc[["A"]].reset_index()
-    if start == "design":
+        cell_a = paper_cells().loc[["A"]].reset_index()
+        if params is None:
+            return cell_a
+        recipes = cell_a[["cell", *definition.space.names]]
+    elif start == "design":
         recipes = definition.space.sample(definition.initial_design_size, seed=10_000 + seed, method="sobol")
-        measured = emulate(recipes, noise=noise, seed=20_000 + seed)
-        return pd.concat([recipes.reset_index(drop=True), measured], axis=1)
-    raise ValueError(f"unknown start {start!r}; use one of {list(STARTS)}")
+    else:
+        raise ValueError(f"unknown start {start!r}; use one of {list(STARTS)}")
+    measured = emulate(recipes, noise=noise, seed=20_000 + seed, params=params or DEFAULT_PARAMETERS)
+    return pd.concat([recipes.reset_index(drop=True), measured], axis=1)
 
 
 def strategy_proposer(name: str) -> Callable:
@@ -93,11 +127,22 @@ def strategy_proposer(name: str) -> Callable:
     return proposer(name)
 
 
-def run_campaign(run: Run, definition: CampaignDefinition) -> pd.DataFrame:
-    """Simulate ``run``; one row per new experiment with its truth and the hypervolume so far."""
-    prior = starting_experiments(definition, run.start, run.noise, run.seed)
+@dataclass(frozen=True)
+class SimulatedRun:
+    """A run's simulation, the noise-free truth of its prior experiments and its wall time (s)."""
+
+    result: SimulationResult
+    prior_truth: pd.DataFrame
+    seconds: float
+
+
+def simulate_run(run: Run, definition: CampaignDefinition, propose: Callable | None = None) -> SimulatedRun:
+    """Simulate ``run`` in its lab with ``propose`` (default: the run's strategy)."""
+    params = lab_parameters(run.lab)
+    seed = run.campaign_seed
+    prior = starting_experiments(definition, run.start, run.noise, seed, None if run.lab == CALIBRATED else params)
     space = definition.space
-    prior_truth = emulate(space.with_derived(prior[list(space.names)]))
+    prior_truth = emulate(space.with_derived(prior[list(space.names)]), params=params)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         result = simulate_campaign(
@@ -105,12 +150,18 @@ def run_campaign(run: Run, definition: CampaignDefinition) -> pd.DataFrame:
             prior,
             n_experiments=run.n_experiments,
             noise=run.noise,
-            seed=run.seed,
+            seed=seed,
             database=Path(folder) / "campaign.sqlite",
-            propose=strategy_proposer(run.strategy),
+            propose=propose or strategy_proposer(run.strategy),
+            truth_parameters=params,
         )
-    elapsed = time.perf_counter() - started
-    truth = result.truth.reset_index(drop=True)
+    return SimulatedRun(result, prior_truth, time.perf_counter() - started)
+
+
+def run_campaign(run: Run, definition: CampaignDefinition) -> pd.DataFrame:
+    """Simulate ``run``; one row per new experiment with its truth and the hypervolume so far."""
+    simulated = simulate_run(run, definition)
+    truth = simulated.result.truth.reset_index(drop=True)
     sintered = truth["sintered"].astype(bool).to_numpy()
     rows = pd.DataFrame(
         {
@@ -118,14 +169,15 @@ def run_campaign(run: Run, definition: CampaignDefinition) -> pd.DataFrame:
             "start": run.start,
             "noise": run.noise,
             "seed": run.seed,
+            "lab": run.lab,
             "experiment": np.arange(1, len(truth) + 1),
             "sintered": sintered,
             "internal_resistance_ohm": truth["internal_resistance_ohm"].where(sintered),
             "capacity_2c_mah_g": truth["capacity_2c_mah_g"].where(sintered),
         }
     )
-    rows["hypervolume"] = hypervolume_curve(prior_truth, rows, definition)
-    rows["campaign_seconds"] = elapsed
+    rows["hypervolume"] = hypervolume_curve(simulated.prior_truth, rows, definition)
+    rows["campaign_seconds"] = simulated.seconds
     return rows
 
 
@@ -162,12 +214,22 @@ def _to_unit(space, recipes: pd.DataFrame) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def dense_search(definition: CampaignDefinition, *, n_sobol: int = 1 << 16, rounds: int = 4, seed: int = 0):
-    """The emulator's Pareto front: scrambled Sobol recipes, then Gaussian refinement around the front."""
+def dense_search(
+    definition: CampaignDefinition,
+    *,
+    n_sobol: int = 1 << 16,
+    rounds: int = 4,
+    seed: int = 0,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
+):
+    """The emulator's Pareto front: scrambled Sobol recipes, then Gaussian refinement around the front.
+
+    ``params``: the lab's emulator constants (default: the paper-calibrated emulator).
+    """
     space = definition.space
     rng = np.random.default_rng(seed)
     recipes = space.sample(n_sobol, seed=seed, method="sobol")
-    table = pd.concat([recipes.reset_index(drop=True), emulate(recipes)], axis=1)
+    table = pd.concat([recipes.reset_index(drop=True), emulate(recipes, params=params)], axis=1)
     for sigma in np.geomspace(0.05, 0.005, rounds):
         front = _front(table, definition)
         unit = _to_unit(space, front)
@@ -178,7 +240,8 @@ def dense_search(definition: CampaignDefinition, *, n_sobol: int = 1 << 16, roun
                 cloud[:, j] = np.repeat(unit[:, j], len(cloud) // len(unit))
         candidates = space.with_derived(space.from_unit(cloud))
         candidates = candidates[space.feasible(candidates)].reset_index(drop=True)
-        table = pd.concat([table, pd.concat([candidates, emulate(candidates)], axis=1)], ignore_index=True)
+        measured = pd.concat([candidates, emulate(candidates, params=params)], axis=1)
+        table = pd.concat([table, measured], ignore_index=True)
     return _front(table, definition)
 
 
@@ -188,18 +251,33 @@ def _front(table: pd.DataFrame, definition: CampaignDefinition) -> pd.DataFrame:
     return sintered[pareto_mask(points)].reset_index(drop=True)
 
 
-def attainable_hypervolume(definition: CampaignDefinition, cache: Path | None = None) -> float:
-    """The attainable maximum hypervolume, computed once by :func:`dense_search` and cached as JSON."""
+def attainable_hypervolume(
+    definition: CampaignDefinition,
+    cache: Path | None = None,
+    *,
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
+    n_sobol: int = 1 << 16,
+) -> float:
+    """The attainable maximum hypervolume, computed once by :func:`dense_search` and cached as JSON.
+
+    Other ``params`` than the paper's are stored in the cache beside the value; a cache whose
+    stored constants differ from ``params`` is recomputed (a cache with none is the paper's).
+    """
+    constants = None if params == DEFAULT_PARAMETERS else asdict(params)
     if cache is not None and cache.exists():
-        return float(json.loads(cache.read_text())["hypervolume"])
-    front = dense_search(definition)
+        record = json.loads(cache.read_text())
+        if record.get("parameters") == constants:
+            return float(record["hypervolume"])
+    front = dense_search(definition, n_sobol=n_sobol, params=params)
     value = hypervolume(front, definition.objectives, REFERENCE)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "hypervolume": value,
             "reference": list(REFERENCE),
-            "search": "2^16 scrambled Sobol recipes + 4 rounds of Gaussian refinement around the front",
+            "search": f"2^{n_sobol.bit_length() - 1} scrambled Sobol recipes + 4 rounds of Gaussian refinement"
+            " around the front",
+            **({"parameters": constants} if constants is not None else {}),
             "front": front[[*definition.space.names, *OBJECTIVE_COLUMNS]].to_dict(orient="records"),
         }
         cache.write_text(json.dumps(record, indent=1, default=str))
@@ -313,18 +391,25 @@ def cell_d_share(maximum: float) -> float:
     return 100.0 * (REFERENCE[0] - CELL_D[0]) * (CELL_D[1] - REFERENCE[1]) / maximum
 
 
-def per_run(results: pd.DataFrame, maximum: float) -> pd.DataFrame:
-    """One row per run: experiments to 90 %, hypervolume at the checkpoints, best truth, failures."""
-    keys = ["strategy", "start", "noise", "seed"]
+def per_run(results: pd.DataFrame, maximum: float | Mapping[int, float]) -> pd.DataFrame:
+    """One row per run: experiments to 90 %, hypervolume at the checkpoints, best truth, failures.
+
+    ``maximum``: the attainable maximum, or one per lab (``{lab: maximum}``; rows without a
+    ``lab`` column are the calibrated emulator's).
+    """
+    results = with_lab(results)
+    keys = ["strategy", "start", "noise", "seed", "lab"]
     rows = []
     for key, run in results.groupby(keys, sort=False):
         run = run.sort_values("experiment")
         hv = run["hypervolume"].to_numpy()
         row = dict(zip(keys, key, strict=True))
+        maximum_here = maximum[row["lab"]] if isinstance(maximum, Mapping) else maximum
+        row["maximum"] = maximum_here
         row["experiments"] = len(run)
-        row["to_90pct"] = experiments_to_fraction(hv, maximum)
+        row["to_90pct"] = experiments_to_fraction(hv, maximum_here)
         for n in CHECKPOINTS:
-            row[f"hv_{n}"] = hv[n - 1] / maximum if len(hv) >= n else np.nan
+            row[f"hv_{n}"] = hv[n - 1] / maximum_here if len(hv) >= n else np.nan
         row["best_resistance_ohm"] = run["internal_resistance_ohm"].min()
         row["best_capacity_2c_mah_g"] = run["capacity_2c_mah_g"].max()
         row["failed_fraction"] = 1.0 - run["sintered"].mean()
@@ -334,6 +419,12 @@ def per_run(results: pd.DataFrame, maximum: float) -> pd.DataFrame:
         row["campaign_seconds"] = run["campaign_seconds"].iloc[0]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def with_lab(results: pd.DataFrame) -> pd.DataFrame:
+    """``results`` with an integer ``lab`` column; sweeps stored before labs existed are :data:`CALIBRATED`."""
+    lab_column = results["lab"] if "lab" in results else pd.Series(CALIBRATED, index=results.index)
+    return results.assign(lab=lab_column.fillna(CALIBRATED).astype(int))
 
 
 def _fmt_iqr(values: pd.Series, scale: float = 1.0, digits: int = 2) -> str:
@@ -430,20 +521,24 @@ def markdown_report(runs_table: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
-def plot(results: pd.DataFrame, maximum: float, path: Path) -> None:
-    """Median hypervolume (share of the attainable maximum) against experiments, one panel per scenario."""
+def plot(results: pd.DataFrame, maximum: float | Mapping[int, float], path: Path) -> None:
+    """Median hypervolume (share of the attainable maximum, or of each run's lab's) against
+    experiments, one panel per scenario, runs of every lab pooled."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    results = canonical_order(results)
+    results = with_lab(canonical_order(results))
+    maxima = results["lab"].map(maximum) if isinstance(maximum, Mapping) else maximum
+    run_key = results["lab"].astype(str) + ":" + results["seed"].astype(str)
+    results = results.assign(share=results["hypervolume"] / maxima, run=run_key)
     scenarios = list(results.groupby(["start", "noise"], sort=False).groups)
     fig, axes = plt.subplots(1, len(scenarios), figsize=(4.2 * len(scenarios), 3.6), sharey=True, squeeze=False)
     for ax, (start, noise) in zip(axes[0], scenarios, strict=True):
         scenario = results[(results["start"] == start) & (results["noise"] == noise)]
         for strategy, group in scenario.groupby("strategy", sort=False):
-            curves = group.pivot_table(index="experiment", columns="seed", values="hypervolume") / maximum
+            curves = group.pivot_table(index="experiment", columns="run", values="share")
             (line,) = ax.plot(curves.index, curves.median(axis=1), label=strategy)
             ax.fill_between(
                 curves.index,
