@@ -1,10 +1,12 @@
-"""One entry point for every benchmark: ``python -m benchmarks {emulator,speed,liang2021} ...``.
+"""One entry point for every benchmark: ``python -m benchmarks {emulator,calibration,speed,liang2021} ...``.
 
 * ``emulator``: simulated campaigns on the paper-calibrated emulator, nfpopt's strategies beside
   random, Sobol, Optuna and the peers (BayBE, Ax); CSV + PNG under ``--out`` and the tables of
   ``docs/benchmarks.md`` regenerated from every CSV there. ``--labs N``: the same on labs 1..N
   of a family whose fitted constants differ from the paper's (``benchmarks/labs.py``), results
   under ``benchmarks/results/labs``.
+* ``calibration``: whole campaigns on the family of labs; coverage of the predicted 90 %
+  intervals and reliability of P(success) (``python -m benchmarks calibration --help``).
 * ``speed``: proposal latency of nfpopt and the peers at 10 / 50 / 200 experiments.
 * ``liang2021``: the pool-based benchmark on Liang et al. 2021's published data
   (``python -m benchmarks liang2021 --help``).
@@ -172,7 +174,7 @@ def _versions(results: pd.DataFrame) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("emulator", "speed", "liang2021")
+    commands = ("emulator", "calibration", "speed", "liang2021")
     if not argv or argv[0] not in commands:
         print(f"usage: python -m benchmarks {{{','.join(commands)}}} [options]  (--help after the command)")
         return 2
@@ -180,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYTHONWARNINGS", "ignore")  # loky workers inherit it: quiet peers
     if command == "emulator":
         return emulator_main(rest)
+    if command == "calibration":
+        from benchmarks.calibration import main as calibration_main
+
+        return calibration_main(rest)
     if command == "speed":
         from benchmarks.speed import main as speed_main
 
