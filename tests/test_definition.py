@@ -91,6 +91,10 @@ def _with(old: str, new: str) -> str:
         pytest.param(MINIMAL + '[feasibility]\noutcome = "r_ohm"\n', "feasibility.outcome", id="numeric_feasibility"),
         pytest.param(MINIMAL + "[campaign\n", "not valid TOML", id="toml_syntax"),
         pytest.param(MINIMAL.replace("[[objectives]]", "[[nonsense]]"), "nonsense", id="unknown_table"),
+        pytest.param(_with("lower = 0", 'lower = 0\nscale = "logarithmic"'), "outcomes[0].scale", id="unknown_scale"),
+        pytest.param(_with("lower = 0", 'lower = -5\nscale = "log"'), "declare lower = 0", id="log_of_negative"),
+        pytest.param(_with("lower = 0", 'scale = "log"'), "declare lower = 0", id="log_without_lower_bound"),
+        pytest.param(_with("lower = 0", 'lower = 0\nhurdle = "yes"'), "outcomes[0].hurdle", id="hurdle_not_boolean"),
     ],
 )
 def test_bad_definitions_name_the_key(text: str, fragment: str) -> None:
@@ -104,3 +108,15 @@ def test_an_impossible_constraint_set_is_reported() -> None:
     definition = parse_definition(text)
     with pytest.raises(CampaignDefinitionError.__mro__[1], match="widen the bounds"):
         definition.space.sample(4, seed=0)
+
+
+def test_declared_scales_are_kept_and_undeclared_ones_follow_the_declaration() -> None:
+    definition = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
+    assert definition.outcome("internal_resistance_ohm").model_scale() == "log"
+    capacity = definition.outcome("capacity_2c_mah_g")
+    assert capacity.hurdle and capacity.model_scale([0.0, 50.0]) == "linear"
+    # Undeclared: a non-negative, unbounded quantity is modelled on a log scale from its first
+    # results, whatever their span (two results within 10 % of each other).
+    undeclared = parse_definition(MINIMAL).outcome("r_ohm")
+    assert undeclared.scale is None and undeclared.model_scale([200.0, 210.0]) == "log"
+    assert undeclared.model_scale([0.0, 210.0]) == "linear"  # a zero cannot be logged

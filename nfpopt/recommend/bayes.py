@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from nfpopt.campaign import PENDING, finished, succeeded
 from nfpopt.definition import CampaignDefinition
-from nfpopt.objectives import Objective
+from nfpopt.objectives import Objective, utility_matrix
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
@@ -169,19 +169,40 @@ def _utility(objective: Objective, model: OutcomeModel, y: torch.Tensor) -> torc
 
 
 def _reference_point(definition: CampaignDefinition, fitted: FittedModels, good: pd.DataFrame) -> list[float]:
-    """Thresholds as utilities on the model scale; the worst observed value where none is given."""
-    ref = []
+    """Thresholds as utilities on the model scale; the worst observed value where none is given.
+
+    While no result beats every threshold (a campaign that starts at 3929 ohm against a 1000 ohm
+    threshold), the hypervolume behind the thresholds is 0 for every recipe within reach and the
+    acquisition is flat; so until one does, each coordinate moves back to just behind the worst
+    result so far, and getting closer to the thresholds counts.
+    """
+    declared = []
     for objective in definition.objectives:
         model = fitted.outcomes[objective.outcome]
+        values = good[objective.outcome].astype(float).to_numpy() if objective.outcome in good else np.array([])
+        values = values[np.isfinite(values)]
+        values = values[values > 0] if model.scale_.log else values
+        utilities = _utility(objective, model, torch.as_tensor(model.scale_.forward(values)))
+        worst = float(utilities.min() - 0.1 * (utilities.max() - utilities.min() + 1e-9)) if len(values) else -1e9
         if objective.threshold is not None and (not model.scale_.log or objective.threshold > 0):
             value = float(model.scale_.forward(np.array([objective.threshold]))[0])
-            ref.append(float(_utility(objective, model, torch.tensor(value))))
-            continue
-        values = good[objective.outcome].astype(float).dropna().to_numpy()
-        observed = torch.as_tensor(model.scale_.forward(values[values > 0] if model.scale_.log else values))
-        utilities = _utility(objective, model, observed)
-        ref.append(float(utilities.min() - 0.1 * (utilities.max() - utilities.min() + 1e-9)))
+            declared.append((float(_utility(objective, model, torch.tensor(value))), worst))
+        else:
+            declared.append((worst, worst))
+    ref = [threshold for threshold, _ in declared]
+    if not _thresholds_beaten(definition, good):
+        ref = [min(threshold, worst) for threshold, worst in declared]
     return ref
+
+
+def _thresholds_beaten(definition: CampaignDefinition, good: pd.DataFrame) -> bool:
+    """True if one successful result is better than every objective's threshold (none: beaten)."""
+    objectives = [o for o in definition.objectives if o.threshold is not None]
+    if not objectives or not len(good):
+        return not objectives
+    utilities = utility_matrix(good, objectives)
+    thresholds = np.array([o.reference() for o in objectives], float)
+    return bool(np.any(np.all(utilities > thresholds, axis=1)))
 
 
 class _Outputs:

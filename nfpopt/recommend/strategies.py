@@ -57,8 +57,11 @@ def propose(
     """The next ``batch_size`` recipes by ``strategy`` (default: the campaign's own).
 
     Returns one row per recipe with every parameter (and derived mixture remainder). The
-    Bayesian strategies add ``predicted_<outcome>`` and ``predicted_<outcome>_sd`` columns,
-    ``p_feasible`` and a one-line ``rationale``; the others add a ``rationale`` only.
+    Bayesian strategies add, per modelled outcome, ``predicted_<outcome>`` (the median),
+    ``predicted_<outcome>_lo90`` / ``_hi90`` (90 % interval, outcome units), ``_scale`` and, for
+    bounded outcomes, ``_truncated``; ``p_feasible`` where the campaign has a feasibility outcome;
+    and a one-line ``rationale`` (see :func:`nfpopt.recommend.bayes.explain`). The others add a
+    ``rationale`` only.
     """
     if batch_size < 1:
         raise InputDataError(f"batch size must be at least 1, got {batch_size}")

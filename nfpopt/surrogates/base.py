@@ -24,11 +24,11 @@ PriorMean = Callable[[pd.DataFrame], np.ndarray]
 SURROGATES = ("gp", "physics_gp", "extra_trees", "random_forest", "sklearn_gp")
 _MIN_TRAINING_POINTS = 2
 #: Measurement noise (sd) assumed at least: 2 % of the value on a log scale, 1 % of the
-#: outcome's typical size on a linear one. The GP's prior sd is at least 15x that (a factor
-#: 1.35 on a log scale): what an unexplored recipe may still surprise by.
+#: outcome's typical size on a linear one. The GP's prior sd is at least 10x that (a factor
+#: 1.22 on a log scale): what an unexplored recipe may still surprise by.
 _NOISE_FLOOR_LOG = 0.02
 _NOISE_FLOOR_LINEAR = 0.01
-_AMPLITUDE_PER_NOISE = 15.0
+_AMPLITUDE_PER_NOISE = 10.0
 
 
 @dataclass(frozen=True)

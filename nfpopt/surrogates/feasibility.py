@@ -62,7 +62,9 @@ class FeasibilityModel:
             raise InputDataError("feasibility: at least two finished experiments are needed")
         self.constant_: float | None = None
         if np.all(labels == labels[0]):
-            self.constant_ = 1.0 if labels[0] else 0.0  # one class only: nothing to separate yet
+            # One class only: nothing to separate yet. After n successes and no failure,
+            # Laplace's rule of succession, (n + 1) / (n + 2), not certainty.
+            self.constant_ = (len(labels) + 1) / (len(labels) + 2) if labels[0] else 0.0
             return self
         X = self._features(recipes)
         kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
@@ -80,9 +82,12 @@ class FeasibilityModel:
         if self.constant_ is not None:
             if self.physics is not None:
                 # One class seen: nothing to learn a boundary from yet, so trust the physics.
+                # No more certain than the successes so far allow (the rule of succession): a
+                # lab whose boundary moved fails where the paper's physics says 0.9995.
                 margin = np.nan_to_num(np.asarray(self.physics(recipes), float), nan=-_MARGIN_SCALE)
-                return 1.0 / (1.0 + np.exp(-np.clip(margin / _PHYSICS_WIDTH, -50.0, 50.0)))
-            # Without physics: certain success if every finished experiment succeeded, else an
-            # honest "don't know" rather than a certain failure (a single failure proves little).
-            return np.full(len(recipes), 1.0 if self.constant_ > 0 else 0.5)
+                p = 1.0 / (1.0 + np.exp(-np.clip(margin / _PHYSICS_WIDTH, -50.0, 50.0)))
+                return np.minimum(p, self.constant_) if self.constant_ > 0 else p
+            # Without physics: the rule of succession if every finished experiment succeeded,
+            # else an honest "don't know" rather than a certain failure (one failure proves little).
+            return np.full(len(recipes), self.constant_ if self.constant_ > 0 else 0.5)
         return np.clip(self.classifier_.predict_proba(self._features(recipes))[:, 1], _P_FLOOR, 1.0)

@@ -8,9 +8,14 @@ Three guards keep a few results from collapsing the posterior (measured in
 * an **amplitude floor**: the GP's prior sd never drops below ``amplitude_floor`` (model-scale
   units; an explicit ``ScaleKernel`` with that lower bound), so where the data are alike (five
   recipes near one known cell) the model does not conclude the whole space is alike;
-* **leave-one-out recalibration**: after the fit, each training point is predicted from the
-  others (closed form, Rasmussen & Williams 2006, eq. 5.12); if those predictions miss by more
-  than their sd says, every sd is widened by that factor (``inflation_``, never below 1).
+* **cross-validated recalibration**: after the fit, each training point is predicted by a model
+  that did not see it; if those predictions miss by more than their sd says, every sd is widened
+  by that factor (``inflation_``, never below 1): the 80th percentile of ``|z|`` over its Gaussian
+  value 1.28, robust to the one barely-sintered layer at 30 kohm. Up to ``_REFIT_UP_TO`` points
+  the held-out models are refitted (5 folds): with few points the hyperparameters themselves
+  overfit, and a leave-one-out that keeps them (closed form, Rasmussen & Williams 2006, eq. 5.12)
+  reads 1.05 where the refitted folds read 2.8 (lab 1 of the benchmark family, 5 results). Beyond
+  that the closed form, which costs nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ from gpytorch.priors import LogNormalPrior
 DTYPE = torch.float64
 _MIN_NOISE_VARIANCE = 1e-4  # BoTorch's own floor, in standardised units
 _MAX_INFLATION = 10.0
+_REFIT_UP_TO = 30
+_FOLDS = 5
+_Z80 = 1.2816
 
 
 class BoTorchGP:
@@ -96,22 +104,38 @@ class BoTorchGP:
             fit_gpytorch_mll(mll)
         model.eval()
         self.model_ = model
-        self.inflation_ = _loo_inflation(model) if self.recalibrate and not self.zero_mean else 1.0
+        self.inflation_ = 1.0
+        if self.recalibrate and not self.zero_mean:
+            z = self._refit_z(X, y) if len(y) <= _REFIT_UP_TO else _loo_z(model)
+            self.inflation_ = _inflation(z)
         return self
+
+    def _refit_z(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Standardised errors of 5-fold held-out predictions, each fold's model refitted."""
+        if len(y) < 4:
+            return np.array([])
+        folds = np.arange(len(y)) % _FOLDS
+        z = []
+        for fold in range(min(_FOLDS, len(y))):
+            held = folds == fold
+            inner = BoTorchGP(noise_floor=self.noise_floor, amplitude_floor=self.amplitude_floor, recalibrate=False)
+            mean, sd = inner.fit(X[~held], y[~held]).predict(X[held])
+            z.append((y[held] - mean) / sd)
+        return np.concatenate(z)
 
     def _kernel(self, dims: int, spread: float) -> ScaleKernel:
         """BoTorch's default kernel under an explicit amplitude with a floor (standardised units)."""
-        floor = min((self.amplitude_floor / spread) ** 2, 0.9)
-        kernel = ScaleKernel(
+        # Standardised units: a floor above 1 says the data so far vary less than an unexplored
+        # recipe may (five recipes near one known cell, all delivering 0 mAh/g).
+        floor = max((self.amplitude_floor / spread) ** 2, 1e-3)
+        return ScaleKernel(
             get_covar_module_with_dim_scaled_prior(ard_num_dims=dims),
             outputscale_prior=LogNormalPrior(loc=0.0, scale=1.0),
-            outputscale_constraint=GreaterThan(max(floor, 1e-3), transform=None, initial_value=1.0),
+            outputscale_constraint=GreaterThan(floor, transform=None, initial_value=max(1.0, 1.5 * floor)),
         )
-        return kernel
 
     def _likelihood(self, spread: float) -> GaussianLikelihood:
         floor = max((self.noise_floor / spread) ** 2, _MIN_NOISE_VARIANCE)
-        floor = min(floor, 0.5)  # the data must still be allowed to carry signal
         return GaussianLikelihood(
             noise_prior=LogNormalPrior(loc=-4.0, scale=1.0),
             noise_constraint=GreaterThan(floor, transform=None, initial_value=max(2 * floor, math.exp(-4.0))),
@@ -126,23 +150,23 @@ class BoTorchGP:
         return mean, sd * self.inflation_
 
 
-def _loo_inflation(model: SingleTaskGP) -> float:
-    """How much wider the sd must be for the leave-one-out predictions to be calibrated.
+def _inflation(z: np.ndarray) -> float:
+    """The widening that makes held-out errors ``z`` (in sd units) look Gaussian; 1 at least."""
+    z = np.abs(z[np.isfinite(z)])
+    if len(z) < 3:
+        return 1.0
+    return float(np.clip(np.quantile(z, 0.8) / _Z80, 1.0, _MAX_INFLATION))
 
-    ``sqrt(mean(z^2))`` over the training points, ``z`` the leave-one-out residual over its sd
-    (1 for a calibrated Gaussian); 1 if that is smaller, at most ``_MAX_INFLATION``.
-    """
+
+def _loo_z(model: SingleTaskGP) -> np.ndarray:
+    """Closed-form leave-one-out errors over their sd, hyperparameters kept (R&W eq. 5.12)."""
     x = model.train_inputs[0]
     y = model.train_targets
-    if len(y) < 3:
-        return 1.0
     with torch.no_grad():
         x_in = model.input_transform(x) if getattr(model, "input_transform", None) is not None else x
         covariance = model.covar_module(x_in).to_dense()
         covariance = covariance + model.likelihood.noise.reshape(-1)[0] * torch.eye(len(y), dtype=y.dtype)
         residual = y - model.mean_module(x_in)
         precision = torch.cholesky_inverse(torch.linalg.cholesky(covariance))
-        diagonal = precision.diagonal()
-        z = (precision @ residual) / diagonal.sqrt()
-    ratio = float(torch.sqrt(torch.mean(z**2)))
-    return float(np.clip(ratio, 1.0, _MAX_INFLATION)) if np.isfinite(ratio) else 1.0
+        z = (precision @ residual) / precision.diagonal().sqrt()
+    return z.numpy()
