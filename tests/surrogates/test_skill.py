@@ -111,7 +111,8 @@ def test_a_classifier_needs_both_outcomes_twice(labels: list[bool], fragment: st
 
 def test_few_results_are_left_out_one_at_a_time() -> None:
     recipes = _recipes(5, seed=7)
-    skill = outcome_skill(_gp, recipes, 10.0 + recipes["temp_c"].to_numpy() / 100)
+    trees = lambda: OutcomeModel("y", ENCODER, make_surrogate("extra_trees", seed=0))  # noqa: E731
+    skill = outcome_skill(trees, recipes, 10.0 + recipes["temp_c"].to_numpy() / 100)
     assert skill.folds == skill.n == 5 and skill.scheme == "leave-one-out"
 
 
@@ -187,3 +188,19 @@ def test_a_campaign_with_fewer_than_two_results_is_not_judged(nfp_experiments) -
     skills = campaign_skill(definition, table.head(1))
     assert set(skills) == {"internal_resistance_ohm", "capacity_2c_mah_g", "sintered"}
     assert all(s.note == TOO_FEW_RESULTS and not s.has_skill for s in skills.values())
+
+
+@pytest.mark.slow
+def test_chance_rarely_passes_for_skill(nfp_experiments) -> None:
+    """Noise outcomes and random labels on the NFP space (8 encoded inputs): at most 1 of 10 has skill."""
+    definition, _ = nfp_experiments
+    encoder = Encoder(definition.space)
+    noisy, random_labels = 0, 0
+    for seed in range(10):
+        recipes = definition.space.sample(20, seed=500 + seed, method="random")
+        y = np.random.default_rng(seed).normal(50.0, 5.0, len(recipes))
+        model = lambda: OutcomeModel("y", encoder, make_surrogate("gp", seed=0))  # noqa: E731
+        noisy += outcome_skill(model, recipes.head(12), y[:12], seed=seed).has_skill
+        labels = np.random.default_rng(100 + seed).random(len(recipes)) < 0.5
+        random_labels += feasibility_skill(lambda: FeasibilityModel(encoder), recipes, labels, seed=seed).has_skill
+    assert noisy <= 1 and random_labels <= 1
