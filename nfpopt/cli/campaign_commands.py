@@ -12,15 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
-from rich.table import Table
 
-from nfpopt.campaign import Campaign
+from nfpopt.campaign import Campaign, finished
 from nfpopt.cli.common import console, fail, json_records, read_table
-from nfpopt.definition import STRATEGIES, load_definition
+from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
+from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.store import DB_ENV_VAR, Store, default_url
+from nfpopt.surrogates.skill import MIN_FINISHED, TOO_FEW_RESULTS, Skill, campaign_skill
 
 db_option = click.option(
     "--db",
@@ -140,21 +140,32 @@ def propose_command(
 ) -> None:
     """Propose the next fabrication batch and store it as 'proposed'.
 
-    Each recipe comes with its predicted outcomes (mean and sd), its probability of success
-    (p_feasible) and why it was chosen, once the campaign has enough results to model.
+    Once the campaign has enough results to model, each recipe comes with its predicted outcomes
+    (the model's point and 90 % interval, in the outcome's units, with the scale it was modelled
+    on), its probability of success (p_feasible, where the campaign has a feasibility outcome)
+    and why it was chosen. Above the table, one line per model says how well it predicts results
+    it was not fitted on (cross-validated R² or AUC against a constant); a model no better than
+    a constant is labelled so.
     """
     with open_campaign(db_url, campaign_name) as campaign:
         batch = campaign.propose(batch_size, strategy=strategy)
+        definition, experiments = campaign.definition, campaign.table()
     if output is not None:
         batch.to_csv(output, index=False)
     if as_json:
         click.echo(json_records(batch))
         return
-    title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({strategy or campaign.definition.strategy})"
-    fixed = [p.name for p in campaign.definition.space.parameters if p not in campaign.definition.space.free]
-    console.print(_frame_table(_compact(batch.drop(columns=fixed)), title))
+    chosen = strategy or definition.strategy
+    _print_skill(_model_skill(definition, experiments, chosen), definition)
+    title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({chosen})"
+    fixed = [p.name for p in definition.space.parameters if p not in definition.space.free]
+    cells = proposal_cells(batch.drop(columns=fixed), _units(definition))
+    cut = any(str(v).find("]*") >= 0 for column in cells for v in cells[column])
+    caption = "intervals: 90 %; * cut at the outcome's declared bounds" if cut else "intervals: 90 %"
+    for table in proposal_tables(cells, title, width=console.width, caption=caption):
+        console.print(table)
     for row in batch.itertuples(index=False):
-        console.print(f"  {row.experiment_id}: {row.rationale}")
+        console.print(f"  {row.experiment_id}: {row.rationale}", highlight=False, markup=False)
     if output is not None:
         console.print(f"wrote {output}")
 
@@ -212,11 +223,18 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
 @campaign_option
 @json_option
 def status_command(db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
-    """Experiments by status, the best so far and the Pareto set."""
+    """Experiments by status, the best so far, the Pareto set and each model's skill.
+
+    The skill of a model is how well it predicts results it was not fitted on (5-fold
+    cross-validated R² of each objective's model, AUC and Brier score of the feasibility
+    classifier), against a constant; below two results: "not enough results to judge the models yet".
+    """
     with open_campaign(db_url, campaign_name) as campaign:
         status = campaign.status()
-        objectives = [o.outcome for o in campaign.definition.objectives]
+        definition = campaign.definition
+        objectives = [o.outcome for o in definition.objectives]
         name = campaign.name
+        skills = _model_skill(definition, status.experiments, definition.strategy)
     if as_json:
         click.echo(
             json.dumps(
@@ -227,6 +245,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
                     "pareto": json.loads(json_records(status.pareto[_summary_columns(status.pareto, objectives)]))
                     if len(status.pareto)
                     else [],
+                    "model_skill": {outcome: skill.as_dict() for outcome, skill in skills.items()},
                 },
                 indent=2,
             )
@@ -235,10 +254,11 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
     console.print(f"campaign [bold]{name}[/]: " + ", ".join(f"{k} {v}" for k, v in status.counts.items()))
     for outcome, best in status.best.items():
         console.print(f"  best {outcome}: {best['value']:.4g} (experiment {best['experiment_id']})")
+    _print_skill(skills, definition)
     if len(status.experiments):
-        console.print(_frame_table(status.experiments[_summary_columns(status.experiments, objectives)], "experiments"))
+        console.print(frame_table(status.experiments[_summary_columns(status.experiments, objectives)], "experiments"))
     if len(status.pareto):
-        console.print(_frame_table(status.pareto[_summary_columns(status.pareto, objectives)], "Pareto set"))
+        console.print(frame_table(status.pareto[_summary_columns(status.pareto, objectives)], "Pareto set"))
 
 
 @click.command("export")
@@ -267,31 +287,35 @@ def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
     return lead + [c for c in objectives if c in frame]
 
 
-def _compact(batch: pd.DataFrame) -> pd.DataFrame:
-    """The batch as a chemist reads it: recipe columns, then each prediction as 'mean ± sd'."""
-    out = batch.drop(columns=[c for c in batch if c.startswith("predicted_") or c == "rationale"])
-    for column in batch:
-        if column.startswith("predicted_") and not column.endswith("_sd") and f"{column}_sd" in batch:
-            mean, sd = batch[column], batch[f"{column}_sd"]
-            out[column.removeprefix("predicted_")] = [f"{m:.3g} ± {s:.2g}" for m, s in zip(mean, sd, strict=True)]
-    return out
+def _model_skill(definition: CampaignDefinition, experiments: pd.DataFrame, strategy: str) -> dict[str, Skill]:
+    """Each model's cross-validated skill, for the surrogate ``strategy`` uses (a GP otherwise)."""
+    surrogate = "gp"
+    if len(finished(experiments)) >= MIN_FINISHED:  # below: answered without importing torch
+        from nfpopt.recommend.strategies import _BAYES_SURROGATES  # the strategy -> surrogate table
+
+        surrogate = _BAYES_SURROGATES.get(strategy, "gp")
+    return campaign_skill(definition, experiments, surrogate=surrogate, seed=definition.seed)
 
 
-def _frame_table(frame: pd.DataFrame, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(str(column), justify="right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    return table
+def _print_skill(skills: dict[str, Skill], definition: CampaignDefinition) -> None:
+    """One 'model skill' line per model; one line in all while there is nothing to judge."""
+    if not skills:
+        return
+    if all(skill.note == TOO_FEW_RESULTS for skill in skills.values()):
+        console.print(f"model skill: {TOO_FEW_RESULTS}", highlight=False)
+        return
+    for outcome, skill in skills.items():
+        label = heading(outcome, definition.outcome(outcome).unit) if skill.kind == "outcome" else f"P({outcome})"
+        console.print(f"model skill, {label}: {skill.describe()}", highlight=False, markup=False)
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, float | np.floating):
-        return f"{value:.4g}"
-    return str(value)
+def _units(definition: CampaignDefinition) -> dict[str, str]:
+    """Every parameter's, derived remainder's and outcome's unit, by column name."""
+    units = {p.name: p.unit for p in definition.space.parameters}
+    for constraint in definition.space.constraints:
+        if getattr(constraint, "remainder", None):
+            units[constraint.remainder] = units.get(constraint.components[0], "")
+    return units | {o.name: o.unit for o in definition.outcomes}
 
 
 COMMANDS = (

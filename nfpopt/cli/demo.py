@@ -15,7 +15,6 @@ from nfpopt.cli.common import console, fail
 from nfpopt.definition import load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.paper import data_dir, paper_cells
-from nfpopt.simulate import simulate_campaign
 from nfpopt.store import Store
 
 _SHOWN = {
@@ -64,6 +63,8 @@ def demo_command(experiments: int, noise: float, seed: int, campaign_file: Path 
 
     Ends with the best recipes found beside the paper's best cell, E.
     """
+    from nfpopt.simulate import simulate_campaign  # the recommender (torch): only for this command
+
     try:
         definition = load_definition(campaign_file or default_campaign_file())
         cells = paper_cells()
