@@ -226,7 +226,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
     """Experiments by status, the best so far, the Pareto set and each model's skill.
 
     The skill of a model is how well it predicts results it was not fitted on (5-fold
-    cross-validated R² of each objective's model, AUC and Brier score of the feasibility
+    cross-validated R² of each modelled outcome, AUC and Brier score of the feasibility
     classifier), against a constant; below two results: "not enough results to judge the models yet".
     """
     with open_campaign(db_url, campaign_name) as campaign:
