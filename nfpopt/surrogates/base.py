@@ -29,6 +29,7 @@ _MIN_TRAINING_POINTS = 2
 _NOISE_FLOOR_LOG = 0.02
 _NOISE_FLOOR_LINEAR = 0.01
 _AMPLITUDE_PER_NOISE = 10.0
+_FLOOR_WEIGHT = 5
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,11 @@ class OutcomeModel:
             )
         target = self.scale_.forward(values[keep])
         self.prior_fallback_ = float(np.median(target))
+        residual = target - self._prior(recipes)
         if hasattr(self.surrogate, "set_floors"):
             noise = self._noise_floor(values[keep])
-            self.surrogate.set_floors(noise, _AMPLITUDE_PER_NOISE * noise)
-        self.surrogate.fit(self.encoder.transform(recipes), target - self._prior(recipes))
+            self.surrogate.set_floors(noise, _amplitude_floor(_AMPLITUDE_PER_NOISE * noise, residual))
+        self.surrogate.fit(self.encoder.transform(recipes), residual)
         self.n_train_ = int(keep.sum())
         return self
 
@@ -147,6 +149,18 @@ class OutcomeModel:
         return bounded(
             Interval(self.scale_.inverse(mean), low, high, self.scale_.name, np.zeros(len(mean), bool)), self.spec
         )
+
+
+def _amplitude_floor(prior_floor: float, residual: np.ndarray) -> float:
+    """How far an unexplored recipe may still surprise: the prior floor, weighed as
+    ``_FLOOR_WEIGHT`` results, pooled with the spread of the campaign's own residuals.
+
+    Five results alike say little (the floor holds); twenty whose physics prior was right within
+    3 % say the prior is good (the floor shrinks towards their spread).
+    """
+    n = len(residual)
+    spread = float(np.var(residual, ddof=1)) if n > 1 else 0.0
+    return math.sqrt((_FLOOR_WEIGHT * prior_floor**2 + n * spread) / (_FLOOR_WEIGHT + n))
 
 
 def bounded(interval: Interval, spec: OutcomeSpec) -> Interval:

@@ -47,6 +47,9 @@ class FeasibilityModel:
         emulator's sintering index, > 0 where the model expects a bonded layer); it becomes one
         more input of the classifier, which learns where the real boundary lies along it."""
         self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics
+        #: A fitted kernel to reuse as it is (no hyperparameter search; the cross-validated skill's
+        #: cheap refits), or None.
+        self.fixed_kernel = None
 
     def _features(self, recipes: pd.DataFrame) -> np.ndarray:
         X = self.encoder.transform(recipes)
@@ -72,9 +75,13 @@ class FeasibilityModel:
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.classifier_ = GaussianProcessClassifier(
-                kernel, n_restarts_optimizer=self.restarts, random_state=self.seed
-            ).fit(X, labels)
+            if self.fixed_kernel is not None:
+                classifier = GaussianProcessClassifier(self.fixed_kernel, optimizer=None)
+            else:
+                classifier = GaussianProcessClassifier(
+                    kernel, n_restarts_optimizer=self.restarts, random_state=self.seed
+                )
+            self.classifier_ = classifier.fit(X, labels)
         return self
 
     def probability(self, recipes: pd.DataFrame) -> np.ndarray:

@@ -1,21 +1,24 @@
 """A BoTorch Gaussian process for one outcome (inputs in the unit cube, outcome standardised).
 
-Three guards keep a few results from collapsing the posterior (measured in
+Three guards keep a few results from collapsing the posterior (measured with
 ``python -m benchmarks calibration``; see docs/recommender.md):
 
 * a **noise floor**: the fitted noise sd never drops below the measurement noise the outcome's
   scale implies (``noise_floor``, in model-scale units; the likelihood's lower bound);
-* an **amplitude floor**: the GP's prior sd never drops below ``amplitude_floor`` (model-scale
-  units; an explicit ``ScaleKernel`` with that lower bound), so where the data are alike (five
-  recipes near one known cell) the model does not conclude the whole space is alike;
-* **cross-validated recalibration**: after the fit, each training point is predicted by a model
-  that did not see it; if those predictions miss by more than their sd says, every sd is widened
-  by that factor (``inflation_``, never below 1): the 80th percentile of ``|z|`` over its Gaussian
-  value 1.28, robust to the one barely-sintered layer at 30 kohm. Up to ``_REFIT_UP_TO`` points
-  the held-out models are refitted (5 folds): with few points the hyperparameters themselves
-  overfit, and a leave-one-out that keeps them (closed form, Rasmussen & Williams 2006, eq. 5.12)
-  reads 1.05 where the refitted folds read 2.8 (lab 1 of the benchmark family, 5 results). Beyond
-  that the closed form, which costs nothing.
+* an **amplitude floor**: a fixed, short-range kernel term of sd ``amplitude_floor`` (RBF,
+  lengthscale ``_FLOOR_LENGTHSCALE`` of the unit cube, not fitted) is added to the fitted kernel.
+  Near the results the data condition it away; far from them it remains, so five recipes alike
+  near one known cell do not make the model sure of the whole space. A lower bound on the fitted
+  amplitude did that too, but made the fit choose long lengthscales (a large, nearly constant
+  function), which were overconfident in their turn;
+* **cross-validated widening**: after the fit each training point is predicted by a model that did
+  not see it; if those predictions miss by more than their sd says, every sd is widened by that
+  factor (``inflation_``, never below 1): the median ``|z|`` over its Gaussian value 0.674, robust to
+  one barely-sintered layer at 30 kohm or one unstable fold. Up to ``_REFIT_UP_TO`` points the
+  held-out models are refitted (5 folds): with few points the hyperparameters themselves overfit,
+  and a leave-one-out that keeps them (closed form, Rasmussen & Williams 2006, eq. 5.12) reads
+  1.05 where refitted folds read 2.8 (lab 1 of the benchmark family, 5 results). Beyond that the
+  closed form, which costs nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from botorch.models import SingleTaskGP
 from botorch.models.transforms.outcome import Standardize
 from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from gpytorch.constraints import GreaterThan
-from gpytorch.kernels import ScaleKernel
+from gpytorch.kernels import RBFKernel, ScaleKernel
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
@@ -42,8 +45,9 @@ DTYPE = torch.float64
 _MIN_NOISE_VARIANCE = 1e-4  # BoTorch's own floor, in standardised units
 _MAX_INFLATION = 10.0
 _REFIT_UP_TO = 30
+_FLOOR_LENGTHSCALE = 0.25
 _FOLDS = 5
-_Z80 = 1.2816
+_Z50 = 0.6745
 
 
 class BoTorchGP:
@@ -65,12 +69,16 @@ class BoTorchGP:
         noise_floor: float = 0.0,
         amplitude_floor: float = 0.0,
         recalibrate: bool = True,
+        fit_hyperparameters: bool = True,
     ) -> None:
         self.warm_start = warm_start
         #: A zero prior mean and no standardisation: far from the data the GP returns to 0
         #: (the feasibility model's "don't know", P = 0.5) instead of to the data's average.
         self.zero_mean = zero_mean
         self.noise_floor, self.amplitude_floor, self.recalibrate = noise_floor, amplitude_floor, recalibrate
+        #: False: keep the hyperparameters of ``warm_start`` (a cheap refit on other data, as the
+        #: cross-validated model skill does) instead of maximising the marginal likelihood.
+        self.fit_hyperparameters = fit_hyperparameters
 
     def set_floors(self, noise_floor: float, amplitude_floor: float) -> None:
         """Noise and prior-amplitude floors (sd, in the model-scale units of the target)."""
@@ -98,10 +106,11 @@ class BoTorchGP:
             # shapes changed (new parameters): fit from the defaults
             with contextlib.suppress(RuntimeError):
                 model.load_state_dict(self.warm_start, strict=False)
-        mll = ExactMarginalLogLikelihood(model.likelihood, model)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit_gpytorch_mll(mll)
+        if self.fit_hyperparameters or self.warm_start is None:
+            mll = ExactMarginalLogLikelihood(model.likelihood, model)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit_gpytorch_mll(mll)
         model.eval()
         self.model_ = model
         self.inflation_ = 1.0
@@ -123,16 +132,25 @@ class BoTorchGP:
             z.append((y[held] - mean) / sd)
         return np.concatenate(z)
 
-    def _kernel(self, dims: int, spread: float) -> ScaleKernel:
-        """BoTorch's default kernel under an explicit amplitude with a floor (standardised units)."""
-        # Standardised units: a floor above 1 says the data so far vary less than an unexplored
-        # recipe may (five recipes near one known cell, all delivering 0 mAh/g).
-        floor = max((self.amplitude_floor / spread) ** 2, 1e-3)
-        return ScaleKernel(
-            get_covar_module_with_dim_scaled_prior(ard_num_dims=dims),
-            outputscale_prior=LogNormalPrior(loc=0.0, scale=1.0),
-            outputscale_constraint=GreaterThan(floor, transform=None, initial_value=max(1.0, 1.5 * floor)),
-        )
+    def _kernel(self, dims: int, spread: float):  # noqa: ANN202 - a gpytorch kernel
+        """BoTorch's default kernel, plus a fixed short-range term of the amplitude floor.
+
+        The floor term (standardised units, RBF of lengthscale ``_FLOOR_LENGTHSCALE`` in the unit
+        cube, not fitted) is variance the data rule out only where they are: near the results it
+        is conditioned away, far from them it remains. Unlike a lower bound on the fitted
+        amplitude it leaves the fitted kernel's lengthscales alone.
+        """
+        base = get_covar_module_with_dim_scaled_prior(ard_num_dims=dims)
+        floor = (self.amplitude_floor / spread) ** 2
+        if floor <= 0:
+            return base
+        short = RBFKernel(ard_num_dims=dims)
+        short.lengthscale = torch.full((1, dims), _FLOOR_LENGTHSCALE, dtype=DTYPE)
+        short.raw_lengthscale.requires_grad_(False)
+        fixed = ScaleKernel(short)
+        fixed.outputscale = torch.tensor(floor, dtype=DTYPE)
+        fixed.raw_outputscale.requires_grad_(False)
+        return base + fixed
 
     def _likelihood(self, spread: float) -> GaussianLikelihood:
         floor = max((self.noise_floor / spread) ** 2, _MIN_NOISE_VARIANCE)
@@ -155,7 +173,7 @@ def _inflation(z: np.ndarray) -> float:
     z = np.abs(z[np.isfinite(z)])
     if len(z) < 3:
         return 1.0
-    return float(np.clip(np.quantile(z, 0.8) / _Z80, 1.0, _MAX_INFLATION))
+    return float(np.clip(np.median(z) / _Z50, 1.0, _MAX_INFLATION))
 
 
 def _loo_z(model: SingleTaskGP) -> np.ndarray:

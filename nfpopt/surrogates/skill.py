@@ -339,8 +339,31 @@ def campaign_skill(
 
 
 def _copies(template: object) -> Callable[[], Any]:
-    """Fresh models like ``template``: a deep copy, which ``fit`` refits from scratch."""
-    return lambda: copy.deepcopy(template)
+    """Fresh models like ``template``: a deep copy, which ``fit`` refits from scratch.
+
+    Cheap refits, so that ``propose`` and ``status`` can afford the skill: each copy keeps the
+    hyperparameters of the model fitted on every result (a GP's kernel, the classifier's kernel)
+    and skips the GP's cross-validated widening of its sd (skill scores the mean). Slightly
+    optimistic, as any cross-validation that does not re-tune is.
+    """
+
+    def fresh() -> Any:
+        model = copy.deepcopy(template)
+        for part in (model, getattr(model, "level_template", None), getattr(model, "level_", None)):
+            surrogate = getattr(part, "surrogate", None)
+            if hasattr(surrogate, "recalibrate"):
+                surrogate.recalibrate = False
+            if hasattr(surrogate, "fit_hyperparameters") and getattr(surrogate, "model_", None) is not None:
+                state = surrogate.model_.state_dict()  # the fold standardises its own targets
+                surrogate.warm_start = {k: v for k, v in state.items() if not k.startswith("outcome_transform")}
+                surrogate.fit_hyperparameters = False
+        classifiers = (model, getattr(model, "delivers_", None))
+        for classifier in classifiers:
+            if hasattr(classifier, "fixed_kernel") and hasattr(classifier, "classifier_"):
+                classifier.fixed_kernel = classifier.classifier_.kernel_
+        return model
+
+    return fresh
 
 
 def _guarded(name: str, kind: Literal["outcome", "feasibility"], n: int, judge: Callable[[], Skill]) -> Skill:
