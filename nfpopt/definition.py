@@ -247,7 +247,7 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
 
 
 def _outcome(reader: _Reader) -> OutcomeSpec:
-    reader.no_extra({"name", "unit", "lower", "upper", "kind", "description", "scale", "hurdle"})
+    reader.no_extra({"name", "unit", "lower", "upper", "kind", "description", "scale", "hurdle", "rate_c"})
     kind = reader.table.get("kind", "number")
     if kind not in ("number", "boolean"):
         raise reader.fail("kind", kind, "use 'number' or 'boolean'")
@@ -257,6 +257,9 @@ def _outcome(reader: _Reader) -> OutcomeSpec:
     hurdle = reader.table.get("hurdle", False)
     if not isinstance(hurdle, bool):
         raise reader.fail("hurdle", hurdle, "write true or false")
+    rate = reader.optional_number("rate_c")
+    if rate is not None and rate <= 0:
+        raise reader.fail("rate_c", rate, "a C-rate is positive, e.g. rate_c = 2.0 for 2 C")
     spec = OutcomeSpec(
         reader.text("name"),
         str(reader.table.get("unit", "")),
@@ -266,6 +269,7 @@ def _outcome(reader: _Reader) -> OutcomeSpec:
         str(reader.table.get("description", "")),
         scale,
         hurdle,
+        rate,
     )
     if spec.lower >= spec.upper:
         raise reader.fail("lower", spec.lower, f"must be below upper ({spec.upper:g})")

@@ -31,6 +31,11 @@ class OutcomeSpec:
     #: Exactly 0 means "the process delivered nothing" (e.g. no capacity at that C-rate): a
     #: hurdle, modelled as P(delivers) times the value where it does, not as a level.
     hurdle: bool = False
+    #: The C-rate (1/h) a capacity was measured at. Hurdle outcomes of one unit with a rate form a
+    #: rate series: whether the cell still delivers at 2 C is learned beside whether it did at
+    #: 0.5, 1 and 5 C, so a cell that delivers up to 1 C is known to be closer than one that
+    #: stops at 0.1 C, although both deliver 0 at 2 C.
+    rate_c: float | None = None
 
     def model_scale(self, values: np.ndarray | None = None) -> str:
         """The scale to model this outcome on: the declared one, else inferred from the declaration.

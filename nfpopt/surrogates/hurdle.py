@@ -7,7 +7,11 @@ models of zero-inflated data):
 
 * **does it deliver?** a classifier of ``value > 0`` on the experiments where the outcome was
   measured (:class:`~nfpopt.surrogates.feasibility.FeasibilityModel`), distance-aware, so that away
-  from the recipes seen to deliver nothing it answers "don't know" rather than "no";
+  from the recipes seen to deliver nothing it answers "don't know" rather than "no". Where the
+  outcome is one of a **rate series** (capacities declared with ``rate_c``), the classifier learns
+  from every rate within a decade of the outcome's, with log10 of the rate as one more input: a
+  cell that still delivers at 1 C but not at 2 C tells it that 2 C is near, which the zeros at 2 C
+  alone never could (from the paper's Cell A, every cell nearby delivers nothing at 2 C);
 * **how much, where it does?** an :class:`~nfpopt.surrogates.base.OutcomeModel` of the positive
   values only; with fewer than two of them, a broad prior over the declared bounds.
 
@@ -63,34 +67,76 @@ class DeliversLatent:
 
 
 class HurdleModel:
-    """P(value > 0) times the value where positive, in the outcome's units (linear scale)."""
+    """P(value > 0) times the value where positive, in the outcome's units (linear scale).
 
-    def __init__(self, outcome: str, encoder: Encoder, level: OutcomeModel, spec: OutcomeSpec, *, seed: int = 0):
+    ``series``: the outcomes of this outcome's rate series, name -> C-rate (1/h); the classifier of
+    "delivers" learns from those within a decade of ``spec.rate_c`` too.
+    """
+
+    def __init__(
+        self,
+        outcome: str,
+        encoder: Encoder,
+        level: OutcomeModel,
+        spec: OutcomeSpec,
+        *,
+        seed: int = 0,
+        series: dict[str, float] | None = None,
+    ) -> None:
         self.outcome, self.encoder, self.level_template, self.spec, self.seed = outcome, encoder, level, spec, seed
         self.prior_mean = None
+        rate = spec.rate_c
+        near = {n: r for n, r in (series or {}).items() if rate and n != outcome and abs(math.log10(r / rate)) <= 1}
+        self.series = {outcome: float(rate), **near} if rate and near else {}
 
     def fit(self, recipes: pd.DataFrame, values: np.ndarray) -> HurdleModel:
         values = np.asarray(values, float)
         keep = np.isfinite(values)
-        recipes, values = recipes.iloc[np.flatnonzero(keep)].reset_index(drop=True), values[keep]
+        measured, values = recipes.iloc[np.flatnonzero(keep)].reset_index(drop=True), values[keep]
         positive = values > 0
         self.n_train_, self.n_delivering_ = len(values), int(positive.sum())
         if positive.sum() >= _MIN_LEVEL_POINTS:
-            self.level_ = self.level_template.fit(recipes[positive].reset_index(drop=True), values[positive])
+            self.level_ = self.level_template.fit(measured[positive].reset_index(drop=True), values[positive])
         else:
             self.level_ = PriorLevel(self.outcome, self.encoder, self.spec, values[positive])
         self.scale_ = self.level_.scale_
-        self.delivers_ = (
-            FeasibilityModel(self.encoder, seed=self.seed).fit(recipes, positive) if len(values) >= 2 else None
-        )
+        rows, delivered = self._delivery_table(recipes, measured, positive)
+        self.delivers_ = None
+        if len(delivered) >= 2:
+            margin = self._rate_feature if self.series else None
+            self.delivers_ = FeasibilityModel(self.encoder, seed=self.seed, physics=margin).fit(rows, delivered)
         return self
+
+    def _delivery_table(
+        self, recipes: pd.DataFrame, measured: pd.DataFrame, positive: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Recipes (with their ``_rate_c``) and whether each delivered: this outcome, then its series."""
+        if not self.series:
+            return measured, positive
+        frames, labels = [measured.assign(_rate_c=self.spec.rate_c)], [positive]
+        for name, rate in self.series.items():
+            if name == self.outcome or name not in recipes:
+                continue
+            other = recipes[name].astype(float).to_numpy()
+            seen = np.isfinite(other)
+            frames.append(recipes.iloc[np.flatnonzero(seen)].assign(_rate_c=rate))
+            labels.append(other[seen] > 0)
+        return pd.concat(frames, ignore_index=True), np.concatenate(labels)
+
+    def _rate_feature(self, rows: pd.DataFrame) -> np.ndarray:
+        """Decades of C-rate above this outcome's (the classifier's extra input), x3 to span its +-3."""
+        rates = rows["_rate_c"].to_numpy(float) if "_rate_c" in rows else np.full(len(rows), self.spec.rate_c)
+        return 3.0 * np.log10(rates / self.spec.rate_c)
 
     def p_delivers(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(value > 0) per recipe; 0.5 ("don't know") before two measurements."""
         if self.delivers_ is None:
             return np.full(len(recipes), 0.5)
-        if self.delivers_.constant_ is not None and self.delivers_.constant_ == 0.0:
-            return np.full(len(recipes), 0.5)  # only zeros seen: where it would deliver is unknown
+        if self.delivers_.constant_ is not None:  # one class only
+            # only zeros seen: where it would deliver is unknown; only deliveries: the rule of succession
+            return np.full(len(recipes), self.delivers_.constant_ or 0.5)
+        if self.series:
+            recipes = recipes.assign(_rate_c=self.spec.rate_c)
         return self.delivers_.probability(recipes)
 
     def latent(self) -> DeliversLatent:

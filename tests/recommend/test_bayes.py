@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,13 +79,19 @@ def test_pending_experiments_are_not_proposed_again(nfp: CampaignDefinition, nfp
     assert not keys & {tuple(np.round(r, 6)) for r in second[["glass_ssa_m2_g", "ab_wt_pct"]].to_numpy()}
 
 
-def test_first_batch_stays_near_the_recipe_known_to_sinter(nfp: CampaignDefinition, nfp_history):
+def test_physics_first_batch_stays_near_the_recipe_known_to_sinter(nfp: CampaignDefinition, nfp_history):
     cell_a = nfp_history.iloc[[0]]
-    batch = propose_bayesian(nfp, cell_a, 4, FAST)
+    physics = dataclasses.replace(FAST, surrogate="physics_gp")
+    batch = propose_bayesian(nfp, cell_a, 4, physics)
     assert batch["rationale"].str.startswith("initial design near").all()
     span = nfp.space.parameter("calcination_temp_c")
-    radius = FAST.local_radius * (span.upper - span.lower)
+    radius = physics.radius() * (span.upper - span.lower)
     assert (abs(batch["calcination_temp_c"] - float(cell_a["calcination_temp_c"].iloc[0])) <= radius + 1e-9).all()
+
+
+def test_without_physics_the_first_batch_spans_the_campaign(nfp: CampaignDefinition, nfp_history):
+    batch = propose_bayesian(nfp, nfp_history.iloc[[0]], 4, FAST)
+    assert batch["rationale"].str.startswith("initial space-filling design").all()
 
 
 def test_pool_campaign_proposes_only_untried_pool_rows(alloy: CampaignDefinition):

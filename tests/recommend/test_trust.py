@@ -14,7 +14,7 @@ import pytest
 from nfpopt.definition import CampaignDefinition
 from nfpopt.emulator import DEFAULT_PARAMETERS, emulate
 from nfpopt.paper import paper_cells
-from nfpopt.recommend.bayes import _reference_point, fit_models, propose_bayesian, successful
+from nfpopt.recommend.bayes import _reference_point, fit_models, propose_bayesian, rate_series, successful
 from nfpopt.recommend.candidates import neighbourhood_design
 from nfpopt.surrogates import Encoder, OutcomeModel, make_surrogate
 from nfpopt.surrogates.hurdle import HurdleModel
@@ -95,3 +95,25 @@ def test_reference_point_moves_behind_results_until_a_threshold_is_beaten(nfp, n
     )
     fitted = fit_models(nfp, beaten, FAST)
     assert _reference_point(nfp, fitted, successful(nfp, beaten))[0] == pytest.approx(-np.log(1000.0))
+
+
+def test_the_rate_series_points_towards_delivering_at_2c(nfp):
+    """No cell made so far delivers at 2 C, but the finer the glass the higher the rate at which
+    it still delivers: P(delivers at 2 C) is higher towards finer glass than back at the coarse
+    recipes, which the zeros at 2 C alone could never say."""
+    recipes = nfp.space.sample(64, seed=8, method="sobol")
+    recipes = recipes[recipes["glass_ssa_m2_g"] < 25].head(16).reset_index(drop=True)
+    highest_rate_c = 0.1 * 10 ** (recipes["glass_ssa_m2_g"].to_numpy() / 20)  # 0.14 C at 3 m2/g, 1.8 C at 25
+    table = recipes.copy()
+    for spec in nfp.outcomes:
+        if spec.rate_c is not None:
+            table[spec.name] = np.where(spec.rate_c <= highest_rate_c, 60.0, 0.0)
+    spec = nfp.outcome("capacity_2c_mah_g")
+    assert (table[spec.name] == 0).all()
+    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
+    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    model.fit(table, table[spec.name].to_numpy())
+    coarse, finer = (recipes.assign(glass_ssa_m2_g=ssa) for ssa in (4.0, 38.0))
+    assert model.p_delivers(finer).mean() > model.p_delivers(coarse).mean() + 0.1
+    alone = HurdleModel(spec.name, Encoder(nfp.space), level, spec).fit(table, table[spec.name].to_numpy())
+    assert np.allclose(alone.p_delivers(finer), alone.p_delivers(coarse))  # without the series: no direction
