@@ -156,7 +156,8 @@ def propose_command(
         click.echo(json_records(batch))
         return
     chosen = strategy or definition.strategy
-    _print_skill(_model_skill(definition, experiments, chosen), definition)
+    skills = _model_skill(definition, experiments, chosen)
+    _print_skill(skills, definition)
     title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({chosen})"
     fixed = [p.name for p in definition.space.parameters if p not in definition.space.free]
     cells = proposal_cells(batch.drop(columns=fixed), _units(definition))
@@ -164,10 +165,22 @@ def propose_command(
     caption = "intervals: 90 %; * cut at the outcome's declared bounds" if cut else "intervals: 90 %"
     for table in proposal_tables(cells, title, width=console.width, caption=caption):
         console.print(table)
+    exploring = _exploring(skills, batch)
     for row in batch.itertuples(index=False):
-        console.print(f"  {row.experiment_id}: {row.rationale}", highlight=False, markup=False)
+        console.print(f"  {row.experiment_id}: {row.rationale}{exploring}", highlight=False, markup=False)
     if output is not None:
         console.print(f"wrote {output}")
+
+
+def _exploring(skills: dict[str, Skill], batch: pd.DataFrame) -> str:
+    """What each rationale adds while a model it leans on is no better than a constant."""
+    if not any(c.startswith("predicted_") for c in batch):  # an initial design: no model involved
+        return ""
+    blind = [name for name, skill in skills.items() if skill.note is None and not skill.has_skill]
+    if not blind:
+        return ""
+    names = ", ".join(blind)
+    return f"; the model of {names} is no better than a constant yet: this batch explores rather than exploits"
 
 
 @click.command("start")

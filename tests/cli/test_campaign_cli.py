@@ -175,3 +175,19 @@ def test_status_and_propose_show_each_models_skill(new_campaign: str) -> None:
     assert "model skill, internal resistance (Ω):" in table and "model skill, P(sintered):" in table
     proposed = _run("propose", "--strategy", "sobol", "--db", new_campaign).output
     assert proposed.index("model skill, capacity 2c (mAh/g):") < proposed.index("batch 1: 4 recipe(s) (sobol)")
+
+
+def test_a_batch_chosen_while_a_model_has_no_skill_says_it_explores() -> None:
+    from nfpopt.cli.campaign_commands import _exploring
+    from nfpopt.surrogates.skill import Skill
+
+    skills = {
+        "internal_resistance_ohm": Skill("internal_resistance_ohm", "outcome", 12, 5, True, r2=0.7),
+        "capacity_2c_mah_g": Skill("capacity_2c_mah_g", "outcome", 9, 5, False, r2=-0.1),
+        "sintered": Skill("sintered", "feasibility", 6, 0, False, note="not enough failures yet"),
+    }
+    modelled = pd.DataFrame({"predicted_capacity_2c_mah_g": [50.0]})
+    said = _exploring(skills, modelled)
+    assert "the model of capacity_2c_mah_g is no better than a constant yet: this batch explores" in said
+    assert "internal_resistance_ohm" not in said and "sintered" not in said  # skilled, or not yet judged
+    assert _exploring(skills, pd.DataFrame({"rationale": ["initial design"]})) == ""  # no model involved
