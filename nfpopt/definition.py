@@ -361,9 +361,9 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         pool = _read_pool(campaign, space, base_dir or Path.cwd())
     elif "candidates" in document:
         inline = pd.DataFrame(document["candidates"])
-        problems = space.problems(inline, source=f"{source} [[candidates]]")
-        if problems:
-            raise CampaignDefinitionError("; ".join(problems[:5]))
+        message = space.describe_problems(inline, source=f"{source} [[candidates]]", limit=5)
+        if message:
+            raise CampaignDefinitionError(message)
         pool = space.with_derived(inline[list(space.names)])
     return CampaignDefinition(
         name=campaign.text("name"),
@@ -389,9 +389,9 @@ def _read_pool(campaign: _Reader, space: SearchSpace, base_dir: Path) -> pd.Data
         pool = pd.read_csv(path, skipinitialspace=True)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise campaign.fail("candidate_pool", str(path), f"cannot read the CSV ({exc})") from exc
-    problems = space.problems(pool, source=str(path))
-    if problems:
-        raise CampaignDefinitionError("; ".join(problems[:5]))
+    message = space.describe_problems(pool, source=str(path), limit=5)
+    if message:
+        raise CampaignDefinitionError(message)
     return space.with_derived(pool[list(space.names)])
 
 

@@ -62,7 +62,7 @@ class OutcomeSpec:
         if self.kind == "boolean":
             return None
         if not math.isfinite(value):
-            return f"{value!r} is not a finite number"
+            return f"{float(value)} is not a finite number; record a measured value or leave the cell empty"
         if value < self.lower or value > self.upper:
             return (
                 f"{value:g} {self.unit} is physically impossible; {self.name} must lie in "

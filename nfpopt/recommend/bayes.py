@@ -88,6 +88,9 @@ class RecommenderSettings:
         if self.local_radius is not None:
             return self.local_radius
         return _PHYSICS_LOCAL_RADIUS if self.surrogate == "physics_gp" else 0.0
+    #: Widen each GP's sd by its cross-validated misses (:mod:`nfpopt.surrogates.gp`); off only
+    #: where the mean alone is read (the model-skill check).
+    widen_intervals: bool = True
     #: torch intra-op threads while proposing (see :func:`torch_threads`).
     torch_threads: int = 1
 
@@ -151,7 +154,8 @@ def fit_models(
     for name in modelled_outcomes(definition):
         spec = definition.outcome(name)
         prior = _prior_mean(definition, name, constants) if physics else None
-        model = OutcomeModel(name, encoder, make_surrogate(settings.surrogate, seed), prior_mean=prior, spec=spec)
+        surrogate = make_surrogate(settings.surrogate, seed, widen=settings.widen_intervals)
+        model = OutcomeModel(name, encoder, surrogate, prior_mean=prior, spec=spec)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
         if spec.hurdle and prior is None:
             series = rate_series(definition, spec)

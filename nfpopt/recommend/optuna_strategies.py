@@ -92,9 +92,9 @@ def propose_optuna(
         UnsupportedError: the sampler needs a package that is not installed.
     """
     if sampler not in SAMPLERS:
-        raise InputDataError(f"sampler={sampler!r} is not an Optuna strategy; use one of {list(SAMPLERS)}")
+        raise InputDataError(f"{sampler!r} is not an Optuna sampler nfpopt offers; use one of {list(SAMPLERS)}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InputDataError(f"batch_size={batch_size!r}: ask for a whole number of recipes >= 1")
+        raise InputDataError(f"a batch of {batch_size} recipe(s) was asked for; ask for a whole number of recipes >= 1")
     if sampler == "gp" and importlib.util.find_spec("torch") is None:
         raise UnsupportedError("Optuna's GP sampler needs PyTorch (CPU is enough); install it: pip install torch")
     _check_columns(definition.space, experiments)

@@ -305,7 +305,8 @@ def campaign_skill(
     with torch_threads(1):
         if judged or feasibility:
             try:
-                fitted = fit_models(definition, experiments, RecommenderSettings(surrogate=surrogate), seed=seed)
+                settings = RecommenderSettings(surrogate=surrogate, widen_intervals=False)  # skill reads means
+                fitted = fit_models(definition, experiments, settings, seed=seed)
             except NfpoptError as exc:
                 reason = f"not enough results to model ({exc})"
         skills: dict[str, Skill] = {}
