@@ -44,7 +44,7 @@ from gpytorch.priors import LogNormalPrior
 DTYPE = torch.float64
 _MIN_NOISE_VARIANCE = 1e-4  # BoTorch's own floor, in standardised units
 _MAX_INFLATION = 10.0
-_REFIT_UP_TO = 30
+_REFIT_UP_TO = 20
 _FLOOR_LENGTHSCALE = 0.25
 _FOLDS = 5
 _Z50 = 0.6745

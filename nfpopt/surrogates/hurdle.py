@@ -9,7 +9,7 @@ models of zero-inflated data):
   measured (:class:`~nfpopt.surrogates.feasibility.FeasibilityModel`), distance-aware, so that away
   from the recipes seen to deliver nothing it answers "don't know" rather than "no". Where the
   outcome is one of a **rate series** (capacities declared with ``rate_c``), the classifier learns
-  from every rate within a decade of the outcome's, with log10 of the rate as one more input: a
+  from the neighbouring rates too (1 C and 5 C for 2 C), with log10 of the rate as one more input: a
   cell that still delivers at 1 C but not at 2 C tells it that 2 C is near, which the zeros at 2 C
   alone never could (from the paper's Cell A, every cell nearby delivers nothing at 2 C);
 * **how much, where it does?** an :class:`~nfpopt.surrogates.base.OutcomeModel` of the positive
@@ -70,7 +70,7 @@ class HurdleModel:
     """P(value > 0) times the value where positive, in the outcome's units (linear scale).
 
     ``series``: the outcomes of this outcome's rate series, name -> C-rate (1/h); the classifier of
-    "delivers" learns from those within a decade of ``spec.rate_c`` too.
+    "delivers" learns from the next rate below and above ``spec.rate_c`` too.
     """
 
     def __init__(
@@ -86,7 +86,10 @@ class HurdleModel:
         self.outcome, self.encoder, self.level_template, self.spec, self.seed = outcome, encoder, level, spec, seed
         self.prior_mean = None
         rate = spec.rate_c
-        near = {n: r for n, r in (series or {}).items() if rate and n != outcome and abs(math.log10(r / rate)) <= 1}
+        others = {n: r for n, r in (series or {}).items() if rate and n != outcome}
+        below = max((r for r in others.values() if r < rate), default=None)
+        above = min((r for r in others.values() if r > rate), default=None)
+        near = {n: r for n, r in others.items() if r in (below, above)}  # the neighbouring rates only
         self.series = {outcome: float(rate), **near} if rate and near else {}
 
     def fit(self, recipes: pd.DataFrame, values: np.ndarray) -> HurdleModel:
@@ -104,7 +107,9 @@ class HurdleModel:
         self.delivers_ = None
         if len(delivered) >= 2:
             margin = self._rate_feature if self.series else None
-            self.delivers_ = FeasibilityModel(self.encoder, seed=self.seed, physics=margin).fit(rows, delivered)
+            # one optimiser start: the stacked table is up to three times the experiments
+            classifier = FeasibilityModel(self.encoder, seed=self.seed, restarts=0, physics=margin)
+            self.delivers_ = classifier.fit(rows, delivered)
         return self
 
     def _delivery_table(
