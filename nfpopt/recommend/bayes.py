@@ -88,6 +88,7 @@ class RecommenderSettings:
         if self.local_radius is not None:
             return self.local_radius
         return _PHYSICS_LOCAL_RADIUS if self.surrogate == "physics_gp" else 0.0
+
     #: Widen each GP's sd by its cross-validated misses (:mod:`nfpopt.surrogates.gp`); off only
     #: where the mean alone is read (the model-skill check).
     widen_intervals: bool = True

@@ -52,8 +52,9 @@ def test_physics_never_predicts_a_negative_resistance_in_a_lab_unlike_the_paper(
 def test_a_few_alike_results_do_not_collapse_the_uncertainty(nfp):
     """Five recipes within 1 % of each other say little about a recipe across the space."""
     recipes = nfp.space.sample(5, seed=2, method="sobol")
-    model = OutcomeModel("internal_resistance_ohm", Encoder(nfp.space), make_surrogate("gp"),
-                         spec=nfp.outcome("internal_resistance_ohm"))
+    model = OutcomeModel(
+        "internal_resistance_ohm", Encoder(nfp.space), make_surrogate("gp"), spec=nfp.outcome("internal_resistance_ohm")
+    )
     model.fit(recipes, np.array([1000.0, 1005.0, 995.0, 1002.0, 998.0]))
     far = nfp.space.sample(16, seed=9, method="random")
     interval = model.predict_interval(far)
