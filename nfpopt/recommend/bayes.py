@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from nfpopt.campaign import PENDING, finished, succeeded
 from nfpopt.definition import CampaignDefinition
-from nfpopt.objectives import Objective, utility_matrix
+from nfpopt.objectives import Objective, OutcomeSpec, utility_matrix
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
@@ -171,7 +171,7 @@ def fit_models(
     return FittedModels(encoder, models, feasibility)
 
 
-def rate_series(definition: CampaignDefinition, spec) -> dict[str, float]:  # noqa: ANN001 - an OutcomeSpec
+def rate_series(definition: CampaignDefinition, spec: OutcomeSpec) -> dict[str, float]:
     """The hurdle outcomes of ``spec``'s unit with a declared ``rate_c``: name -> C-rate."""
     return {o.name: float(o.rate_c) for o in definition.outcomes if o.hurdle and o.rate_c and o.unit == spec.unit}
 

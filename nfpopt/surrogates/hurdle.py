@@ -33,6 +33,7 @@ from nfpopt.objectives import OutcomeSpec
 from nfpopt.surrogates.base import Interval, OutcomeModel, bounded
 from nfpopt.surrogates.encoding import Encoder
 from nfpopt.surrogates.feasibility import FeasibilityModel
+from nfpopt.surrogates.transforms import OutcomeScale
 
 _P_CLIP = 1e-4
 _MIN_LEVEL_POINTS = 2
@@ -43,8 +44,6 @@ class PriorLevel:
 
     def __init__(self, outcome: str, encoder: Encoder, spec: OutcomeSpec, positives: np.ndarray) -> None:
         self.outcome, self.encoder, self.spec, self.prior_mean = outcome, encoder, spec, None
-        from nfpopt.surrogates.transforms import OutcomeScale
-
         self.scale_ = OutcomeScale(log=False)
         finite = math.isfinite(spec.lower) and math.isfinite(spec.upper)
         centre = 0.5 * (spec.lower + spec.upper) if finite else 1.0
