@@ -20,6 +20,7 @@ from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tab
 from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.store import DB_ENV_VAR, Store, default_url
+from nfpopt.store.engine import normalise_url
 from nfpopt.surrogates.skill import MIN_FINISHED, TOO_FEW_RESULTS, Skill, campaign_skill
 
 db_option = click.option(
@@ -45,6 +46,31 @@ def open_campaign(db_url: str | None, name: str | None) -> Iterator[Campaign]:
             yield Campaign.open(store, name)
     except NfpoptError as exc:
         fail(str(exc))
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_output(output: Path | None, db_url: str | None) -> None:
+    """Refuse an ``-o`` file that would destroy a database or cannot be written, before anything
+    is stored: a batch proposed and then lost to a bad path is a batch proposed twice."""
+    if output is None:
+        return
+    target = output.expanduser().resolve()
+    try:
+        url = normalise_url(db_url or default_url())
+    except NfpoptError as exc:
+        fail(str(exc))
+    if url.get_backend_name() == "sqlite" and url.database and Path(url.database).expanduser().resolve() == target:
+        fail(f"{output} is the campaign's database; write the CSV to another file, e.g. -o batch.csv")
+    if target.is_file():
+        with target.open("rb") as handle:
+            if handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
+                fail(f"{output} is a SQLite database, not a CSV; write the CSV to another file, e.g. -o batch.csv")
+    if not target.parent.is_dir():
+        fail(f"cannot write {output}: the folder {target.parent} does not exist; create it or choose another path")
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        fail(f"cannot write {output}: permission denied; choose a path you can write to")
 
 
 def _user() -> str | None:
@@ -147,6 +173,7 @@ def propose_command(
     it was not fitted on (cross-validated R² or AUC against a constant); a model no better than
     a constant is labelled so.
     """
+    check_output(output, db_url)
     with open_campaign(db_url, campaign_name) as campaign:
         batch = campaign.propose(batch_size, strategy=strategy)
         definition, experiments = campaign.definition, campaign.table()
@@ -286,6 +313,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
 @campaign_option
 def export_command(output: Path | None, db_url: str | None, campaign_name: str | None) -> None:
     """Export every experiment (parameters, outcomes, status, notes) as CSV."""
+    check_output(output, db_url)
     with open_campaign(db_url, campaign_name) as campaign:
         table = campaign.table()
     if output is None:
