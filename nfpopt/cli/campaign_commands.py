@@ -15,7 +15,7 @@ import click
 import pandas as pd
 
 from nfpopt.campaign import Campaign, finished
-from nfpopt.cli.common import console, fail, json_records, read_table
+from nfpopt.cli.common import console, fail, json_records, named, read_table
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
@@ -94,8 +94,12 @@ def init_command(definition: Path, db_url: str | None, as_json: bool) -> None:
         click.echo(json.dumps({"campaign": parsed.name, "database": url}))
         return
     console.print(
-        f"created campaign [bold]{parsed.name}[/] in {url}: {len(parsed.space.parameters)} "
-        f"parameters, objectives {[o.outcome for o in parsed.objectives]}"
+        named(
+            "created campaign ",
+            parsed.name,
+            f" in {url}: {len(parsed.space.parameters)} parameters, "
+            f"objectives {[o.outcome for o in parsed.objectives]}",
+        )
     )
 
 
@@ -291,7 +295,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
             )
         )
         return
-    console.print(f"campaign [bold]{name}[/]: " + ", ".join(f"{k} {v}" for k, v in status.counts.items()))
+    console.print(named("campaign ", name, ": " + ", ".join(f"{k} {v}" for k, v in status.counts.items())))
     for outcome, best in status.best.items():
         console.print(f"  best {outcome}: {best['value']:.4g} (experiment {best['experiment_id']})")
     _print_skill(skills, definition)

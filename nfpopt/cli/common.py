@@ -10,15 +10,23 @@ import click
 import numpy as np
 import pandas as pd
 from rich.console import Console
+from rich.text import Text
 
-console = Console(width=max(Console().width, 132))
-err_console = Console(stderr=True)
+# Markup off: messages carry the user's own text (campaign names, abandon reasons, TOML keys
+# such as [[objectives]]), which rich would otherwise read as markup and eat or choke on.
+console = Console(width=max(Console().width, 132), markup=False)
+err_console = Console(stderr=True, markup=False)
 
 
 def fail(message: str) -> NoReturn:
     """Print ``error: message`` on standard error and exit with status 2."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(Text("error: ", style="bold red") + Text(str(message)), highlight=False, soft_wrap=True)
     sys.exit(2)
+
+
+def named(prefix: str, name: str, rest: str) -> Text:
+    """``prefix`` + ``name`` in bold + ``rest``, the name printed exactly as the user wrote it."""
+    return Text(prefix) + Text(name, style="bold") + Text(rest)
 
 
 def read_table(path: Path) -> pd.DataFrame:
