@@ -66,7 +66,12 @@ def check_columns(table: pd.DataFrame, definition: CampaignDefinition, source: s
         raise InputDataError(f"{source}: missing column '{ID_COLUMN}'; copy it from the proposed batch")
     known = set(definition.outcome_names) | set(definition.space.names) | set(definition.space.derived_names)
     known |= {ID_COLUMN, *TEXT_COLUMNS, *PROPOSAL_COLUMNS}
-    for column in columns:
+    for position, column in enumerate(columns, start=1):
+        if column.startswith("Unnamed:") and table.iloc[:, position - 1].notna().any():
+            raise InputDataError(
+                f"{source}: column {position} has no header but holds values; name it (an outcome, "
+                f"'notes', ...) or delete it, so that nothing in the file is silently dropped"
+            )
         if column in known or column.startswith(PROPOSAL_PREFIXES) or column.startswith("Unnamed:"):
             continue
         raise InputDataError(f"{source}: column '{column}': {_unit_hint(column, list(definition.outcome_names))}")
@@ -163,8 +168,15 @@ def parse_results(
             outcomes[spec.name] = value
 
         failure = _text(row.get("failure_reason"))
-        if definition.feasibility and outcomes.get(definition.feasibility) is False and failure is None:
-            failure = f"{definition.feasibility} = false"
+        if definition.feasibility and outcomes.get(definition.feasibility) is False:
+            measured = sorted(name for name in required if name in outcomes)
+            if measured:
+                raise InputDataError(
+                    f"{_where(source, position, measured[0])}: {definition.feasibility} = false, yet the row "
+                    f"gives {measured}; a layer that failed has no such measurement: remove the values, or set "
+                    f"{definition.feasibility} = true if it did succeed"
+                )
+            failure = failure or f"{definition.feasibility} = false"
         if failure is None and require_objectives:
             for name in sorted(required):
                 if name not in outcomes:

@@ -58,6 +58,17 @@ def _duplicate_row(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
 
 
+def _failed_with_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sintered row marked as failed but still carrying its 104 ohm / 57.7 mAh/g."""
+    frame = frame.copy().astype({"sintered": object})
+    frame.loc[_sintered_row(frame), "sintered"] = False
+    return frame
+
+
+def _blank_header(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{"": 104.0})  # written with an empty header, read back as 'Unnamed: N'
+
+
 CASES = [
     pytest.param(_set("experiment_id", 999), "row 1, column 'experiment_id'", id="unknown_experiment_id"),
     pytest.param(_duplicate_row, "row 5, column 'experiment_id'", id="duplicated_experiment_id"),
@@ -83,6 +94,8 @@ CASES = [
     pytest.param(_set("nfp_wt_pct", 50.0), "column 'nfp_wt_pct'", id="wt_pct_not_summing_to_100"),
     pytest.param(_set("sintered", "maybe"), "column 'sintered'", id="not_a_boolean"),
     pytest.param(_set("roughening", "sandblasted"), "column 'roughening'", id="unknown_category_as_made"),
+    pytest.param(_failed_with_values, "a layer that failed has no such measurement", id="failed_layer_with_values"),
+    pytest.param(_blank_header, "has no header but holds values", id="blank_header_with_values"),
 ]
 
 
