@@ -45,6 +45,7 @@ from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
+from nfpopt.surrogates.base import Interval
 from nfpopt.surrogates.botorch_models import botorch_model
 from nfpopt.surrogates.gp import DTYPE
 from nfpopt.surrogates.hurdle import HurdleModel, hurdle_samples
@@ -82,18 +83,17 @@ class RecommenderSettings:
     #: experiments with the campaign-wide design and 0 % with the box (6 seeds each,
     #: ``scripts/recommender_sweep.py``), for more failed layers early (42 % against 25 %).
     local_radius: float | None = None
+    #: Widen each GP's sd by its cross-validated misses (:mod:`nfpopt.surrogates.gp`); off only
+    #: where the mean alone is read (the model-skill check).
+    widen_intervals: bool = True
+    #: torch intra-op threads while proposing (see :func:`torch_threads`).
+    torch_threads: int = 1
 
     def radius(self) -> float:
         """The initial design's half-width in effect (see :attr:`local_radius`)."""
         if self.local_radius is not None:
             return self.local_radius
         return _PHYSICS_LOCAL_RADIUS if self.surrogate == "physics_gp" else 0.0
-
-    #: Widen each GP's sd by its cross-validated misses (:mod:`nfpopt.surrogates.gp`); off only
-    #: where the mean alone is read (the model-skill check).
-    widen_intervals: bool = True
-    #: torch intra-op threads while proposing (see :func:`torch_threads`).
-    torch_threads: int = 1
 
 
 @dataclass
@@ -477,23 +477,17 @@ def explain(
                 parts.append(f"{name}: interval cut at its declared bounds")
         if "p_feasible" in out:
             p = float(out["p_feasible"].iloc[i])
-            floor = (
-                ""
-                if min_p_feasible is None or p >= min_p_feasible
-                else (f", below the success floor {min_p_feasible:g}: kept because too few candidates pass it")
-            )
-            parts.append(f"P(success) {p:.2f}{floor}")
+            reason = f"P(success) {p:.2f}"
+            if min_p_feasible is not None and p < min_p_feasible:
+                reason += f", below the success floor {min_p_feasible:g}: kept because too few candidates pass it"
+            parts.append(reason)
         reasons.append("; ".join(parts))
     out["rationale"] = reasons
     return out
 
 
 def _objective_reason(
-    definition: CampaignDefinition,
-    objective: Objective,
-    interval,
-    good: pd.DataFrame,
-    i: int,  # noqa: ANN001
+    definition: CampaignDefinition, objective: Objective, interval: Interval, good: pd.DataFrame, i: int
 ) -> str:
     """Why recipe ``i`` for one objective: beats the best so far, may beat it (explore), or the trade-off."""
     name, unit = objective.outcome, definition.outcome(objective.outcome).unit
@@ -502,14 +496,12 @@ def _objective_reason(
     shown = f"{point:.3g} [{low:.3g}, {high:.3g}] {unit}".rstrip()
     if objective.direction == "target" or not len(observed):
         return f"{name}: predicted {shown}"
-    best = float(observed.max() if objective.direction == "maximise" else observed.min())
-    better = (lambda v: v > best) if objective.direction == "maximise" else (lambda v: v < best)
-    reach = high if objective.direction == "maximise" else low
-    single = len(definition.objectives) == 1
-    if better(point):
+    best = max(observed, key=objective.utility)
+    reach = high if objective.direction == "maximise" else low  # the interval's end on the good side
+    if objective.utility(point) > objective.utility(best):
         return f"{name}: predicted {shown}, better than the best so far ({best:.3g}): exploit"
-    if better(reach):
+    if objective.utility(reach) > objective.utility(best):
         return f"{name}: predicted {shown}; its 90 % interval reaches past the best so far ({best:.3g}): explore"
-    if single:
+    if len(definition.objectives) == 1:
         return f"{name}: predicted {shown}; the largest expected improvement over the best so far ({best:.3g}) on offer"
     return f"{name}: predicted {shown}; chosen for the trade-off with the other objectives"

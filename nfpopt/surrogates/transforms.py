@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
+from nfpopt.objectives import SCALES
+
 _DECADE = 10.0
 
 
@@ -51,7 +53,7 @@ class OutcomeScale:
 
 def scale_named(name: str) -> OutcomeScale:
     """The :class:`OutcomeScale` called ``name`` (``'log'`` or ``'linear'``)."""
-    if name not in ("log", "linear"):
+    if name not in SCALES:
         raise ValueError(f"unknown scale {name!r}; use 'log' or 'linear'")
     return OutcomeScale(log=name == "log")
 
