@@ -10,6 +10,7 @@ import pandas as pd
 from nfpopt.cli.campaign_commands import COMMANDS
 from nfpopt.cli.common import console, fail, json_records, read_table
 from nfpopt.cli.demo import demo_command
+from nfpopt.cli.instruments import extract_command, parse_rates, write_raw
 from nfpopt.cli.report import report_command
 from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
 from nfpopt.emulator import OUTCOME_COLUMNS, emulate
@@ -59,16 +60,36 @@ def cli() -> None:
     help="Write recipes and outcomes to this CSV.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON records.")
-def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path | None, as_json: bool) -> None:
+@click.option(
+    "--raw",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each experiment's raw instrument files (impedance, discharges, DTA) and a manifest "
+    "into this new folder, for `nfpopt extract`.",
+)
+@click.option("--rates", default=None, help="With --raw: C-rates to discharge at, e.g. 0.1,0.5,2 [default: Table 1's].")
+def emulate_command(
+    recipes: Path,
+    noise: float,
+    seed: int | None,
+    output: Path | None,
+    as_json: bool,
+    raw: Path | None,
+    rates: str | None,
+) -> None:
     """Evaluate a CSV of recipes with the paper-calibrated process emulator.
 
     RECIPES needs the columns glass_ssa_m2_g, alumina_ssa_m2_g, ab_wt_pct, alumina_wt_pct,
     calcination_temp_c, calcination_time_min, roughening (none|cathode|both) and optionally
     cell_area_cm2 and test_temp_c. If the file already holds outcomes (e.g. the paper's cells,
     data/yamauchi2020_cells.csv), they are kept as <name>_reported and shown side by side.
+    With --raw DIR it also writes what the instruments would export (docs/instruments.md).
     """
+    c_rates = parse_rates(rates) if raw is not None else ()
     try:
         result = emulate_table(read_table(recipes), noise=noise, seed=seed, source=str(recipes))
+        if raw is not None:
+            write_raw(result, raw, rates=c_rates, noise=noise, seed=seed)
     except NfpoptError as exc:
         fail(str(exc))
     if output is not None:
@@ -82,6 +103,8 @@ def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path 
         console.print(outcome_table(result, f"{recipes.name}: emulated outcomes"))
     if output is not None:
         console.print(f"wrote {len(result)} rows to {output}")
+    if raw is not None:
+        console.print(f"wrote raw instrument files and manifest.csv to {raw}")
 
 
 @cli.command("replay")
@@ -94,7 +117,7 @@ def replay_command() -> None:
     console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
 
 
-for _command in (*COMMANDS, demo_command, report_command):
+for _command in (*COMMANDS, demo_command, report_command, extract_command):
     cli.add_command(_command)
 
 

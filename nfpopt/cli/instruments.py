@@ -1,0 +1,112 @@
+"""Instrument commands: ``extract`` (raw files -> results table) and ``sheet`` (batch -> bench).
+
+Thin: parse, call :mod:`nfpopt.instruments`, print. No model is needed, so nothing heavy is
+imported here; impedance.py is imported only when a spectrum is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from nfpopt.cli.common import console, err_console, fail
+from nfpopt.exceptions import NfpoptError
+
+
+def write_raw(
+    result: pd.DataFrame, directory: Path, *, rates: tuple[float, ...], noise: float, seed: int | None
+) -> Path:
+    """``emulate --raw``: the raw instrument files of every emulated experiment in ``directory``.
+
+    The experiment ids are the table's ``experiment_id`` column (``propose`` writes it), else
+    the row numbers from 1.
+    """
+    from nfpopt.emulator import OUTCOME_COLUMNS
+    from nfpopt.instruments import write_raw_folder
+
+    ids = list(range(1, len(result) + 1))
+    if "experiment_id" in result:
+        ids = [int(i) for i in result["experiment_id"]]
+    return write_raw_folder(
+        result, result[list(OUTCOME_COLUMNS)], directory, experiment_ids=ids, c_rates=rates, noise=noise, seed=seed
+    )
+
+
+def parse_rates(text: str | None) -> tuple[float, ...]:
+    """``"0.1,0.5,2"`` -> (0.1, 0.5, 2.0); None -> the C-rates of the paper's Table 1."""
+    from nfpopt.emulator import TABLE1_C_RATES
+
+    if text is None:
+        return TABLE1_C_RATES
+    try:
+        rates = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: give C-rates as numbers separated by commas, e.g. 0.1,0.5,2") from None
+    unknown = [r for r in rates if r not in TABLE1_C_RATES]
+    if not rates or unknown:
+        raise click.BadParameter(f"{text!r}: the emulator gives capacities at {list(TABLE1_C_RATES)} C only")
+    return rates
+
+
+@click.command("extract")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Results table to write (what `nfpopt record` takes); fit diagnostics go to <name>_fits.csv "
+    "and Nyquist figures to <name>_nyquist/ beside it.",
+)
+@click.option(
+    "--circuit",
+    default=None,
+    help="Equivalent circuit in impedance.py notation for every spectrum [default: the manifest's, "
+    "else the paper's R0-p(R1,CPE1)-p(R2,CPE2)].",
+)
+@click.option("--cutoff-v", type=float, default=2.0, show_default=True, help="Discharge cut-off voltage, V.")
+@click.option("--skip-bad", is_flag=True, help="Leave out experiments with a bad file instead of writing nothing.")
+@click.option("--keep-poor-fits", is_flag=True, help="Keep a poor impedance fit, flagged in the notes column.")
+@click.option("--no-figures", is_flag=True, help="Do not draw the Nyquist figures.")
+def extract_command(
+    folder: Path,
+    output: Path,
+    circuit: str | None,
+    cutoff_v: float,
+    skip_bad: bool,
+    keep_poor_fits: bool,
+    no_figures: bool,
+) -> None:
+    """Derive the outcomes from a FOLDER of raw instrument files and its manifest.csv.
+
+    Impedance spectra (BioLogic .mpt, Gamry .DTA, ZPlot .z, CSV) are fitted with impedance.py to
+    the equivalent circuit: internal_resistance_ohm is the sum of its resistors, and the paper's
+    circuit gives the split r_bulk_ohm, r_anode_ohm, r_cathode_ohm. Discharges (BioLogic .mpt or
+    .mpr) give the capacity to the cut-off per gram of NFP; DTA traces the tangent onset and the
+    peak. A bad file (unreadable, wrong columns, a too narrow spectrum, a poor fit) stops
+    everything, naming the file, unless --skip-bad. See docs/instruments.md.
+    """
+    from nfpopt.instruments import extract_folder
+
+    try:
+        extraction = extract_folder(
+            folder, circuit=circuit, cutoff_v=cutoff_v, skip_bad=skip_bad, keep_poor_fits=keep_poor_fits
+        )
+    except NfpoptError as exc:
+        fail(str(exc))
+    extraction.results.to_csv(output, index=False)
+    fits = output.with_name(f"{output.stem}_fits.csv")
+    extraction.diagnostics.to_csv(fits, index=False)
+    for experiment_id, problems in extraction.skipped.items():
+        err_console.print(f"skipped experiment {experiment_id}: " + "; ".join(problems), highlight=False)
+    poor = [str(i) for i, s in extraction.spectra.items() if s.fit.poor]
+    if poor:
+        err_console.print(f"warning: poor impedance fits kept (flagged in notes): experiments {', '.join(poor)}")
+    console.print(f"wrote {len(extraction.results)} rows to {output}, fit diagnostics to {fits}")
+    if not no_figures and extraction.spectra:
+        from nfpopt.instruments.figures import nyquist_figures
+
+        folder_out = nyquist_figures(extraction.spectra, output.with_name(f"{output.stem}_nyquist"))
+        console.print(f"Nyquist figures with the fits in {folder_out}")
