@@ -110,3 +110,39 @@ def extract_command(
 
         folder_out = nyquist_figures(extraction.spectra, output.with_name(f"{output.stem}_nyquist"))
         console.print(f"Nyquist figures with the fits in {folder_out}")
+
+
+@click.command("sheet")
+@click.argument("batch", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mass-g", type=float, required=True, help="Powder to prepare per experiment, g (the components sum to it)."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Sheet CSV to write."
+)
+@click.option("--html", "as_html", is_flag=True, help="Also write a printable <name>.html beside the CSV.")
+def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool) -> None:
+    """Fabrication sheet of a BATCH of recipes (as `nfpopt propose -o` writes it).
+
+    Per experiment: the mass of each component to weigh (<component>_g, summing to --mass-g,
+    each within the balance's 0.1 mg of its wt%), binder and solvent, the powders' target
+    specific surface areas, the substrate roughening, the furnace programme (ramp, hold,
+    H2/N2 4/96 in a carbon container) and empty columns for the technician.
+    """
+    from nfpopt.cli.common import read_table
+    from nfpopt.instruments.sheet import fabrication_sheet
+
+    try:
+        sheet = fabrication_sheet(read_table(batch), mass_g, source=str(batch))
+    except NfpoptError as exc:
+        fail(str(exc))
+    sheet.to_csv(output, index=False)
+    console.print(f"wrote the fabrication sheet of {len(sheet)} experiments to {output}")
+    if as_html:
+        from nfpopt.instruments.sheet_html import sheet_html
+
+        page = output.with_suffix(".html")
+        batches = sorted({int(b) for b in sheet["batch"]}) if "batch" in sheet else []
+        title = f"{batch.stem}: batch {', '.join(map(str, batches))}" if batches else batch.stem
+        page.write_text(sheet_html(sheet, title=f"Fabrication sheet, {title}"), encoding="utf-8")
+        console.print(f"printable sheet: {page}")

@@ -10,7 +10,7 @@ import pandas as pd
 from nfpopt.cli.campaign_commands import COMMANDS
 from nfpopt.cli.common import console, fail, json_records, read_table
 from nfpopt.cli.demo import demo_command
-from nfpopt.cli.instruments import extract_command, parse_rates, write_raw
+from nfpopt.cli.instruments import extract_command, parse_rates, sheet_command, write_raw
 from nfpopt.cli.report import report_command
 from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
 from nfpopt.emulator import OUTCOME_COLUMNS, emulate
@@ -117,7 +117,7 @@ def replay_command() -> None:
     console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
 
 
-for _command in (*COMMANDS, demo_command, report_command, extract_command):
+for _command in (*COMMANDS, demo_command, report_command, extract_command, sheet_command):
     cli.add_command(_command)
 
 

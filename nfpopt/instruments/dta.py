@@ -56,7 +56,7 @@ def emulated_trace(
     return pd.DataFrame({"Temp./°C": temperature, "Time/min": time_min, "DTA/(uV/mg)": signal})
 
 
-def write_netzsch(path: Path, trace: pd.DataFrame, *, sample: str, mass_mg: float = 20.0) -> None:
+def write_netzsch(path: Path, trace: pd.DataFrame, *, sample: str, mass_mg: float = 300.0) -> None:
     """Write a trace as a NETZSCH text export (metadata, ``##`` column line, ``;`` separated)."""
     meta = [
         "#FORMAT:NETZSCH5",
@@ -65,7 +65,7 @@ def write_netzsch(path: Path, trace: pd.DataFrame, *, sample: str, mass_mg: floa
         f"#SAMPLE:{sample}",
         f"#SAMPLE MASS /mg:{mass_mg:g}",
         f"#RANGE:{START_C:g}°C/{HEATING_RATE_C_MIN:g}(K/min)/{END_C:g}°C",
-        "#ATMOSPHERE:N2",
+        "#ATMOSPHERE:H2/N2 4/96 v/v, 0.1 L/min",
         "#EXO:1",
         "##" + ";".join(trace.columns),
     ]
