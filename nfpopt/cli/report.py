@@ -20,9 +20,17 @@ from nfpopt.cli.common import console
     help="Folder to write index.html, the figures (PNG) and experiments.csv into (created).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the surrogate fits.")
+@click.option(
+    "--fits",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True,
+    help="A folder of Nyquist figures from `nfpopt extract` (RESULTS_nyquist/) to show; repeatable.",
+)
 @db_option
 @campaign_option
-def report_command(output: Path, seed: int, db_url: str | None, campaign_name: str | None) -> None:
+def report_command(
+    output: Path, seed: int, fits: tuple[Path, ...], db_url: str | None, campaign_name: str | None
+) -> None:
     """Write a report of the campaign: progress, Pareto front, surrogates, last batch, experiments.
 
     Open OUTPUT/index.html in a browser; it needs no server.
@@ -30,5 +38,5 @@ def report_command(output: Path, seed: int, db_url: str | None, campaign_name: s
     from nfpopt.report import write_report  # matplotlib and torch load only for this command
 
     with open_campaign(db_url, campaign_name) as campaign:
-        path = write_report(campaign, output, seed=seed)
+        path = write_report(campaign, output, seed=seed, fits=fits)
     console.print(f"wrote {path}")
