@@ -149,3 +149,29 @@ def test_a_poor_fit_is_refused_or_kept_flagged(tmp_path: Path) -> None:
     kept = extract_folder(folder, circuit="R0-p(R1,CPE1)", keep_poor_fits=True)
     assert "POOR FIT" in kept.results["notes"].iloc[0]
     assert "r_bulk_ohm" not in kept.results  # the split is the paper circuit's only
+
+
+class _FakeMpr:
+    """What galvani's ``MPRfile`` gives: ``.data``, a structured array named like EC-Lab's columns."""
+
+    def __init__(self, path: str) -> None:
+        fields = [("time/s", float), ("Ewe/V", float), ("I/mA", float), ("(Q-Qo)/mA.h", float)]
+        self.data = np.array(
+            [(0.0, 3.1, -0.31, 0.0), (1000.0, 3.0, -0.31, -0.086), (1100.0, 1.9, -0.31, -0.095)], fields
+        )
+
+
+def test_a_binary_mpr_discharge_is_read_through_galvani(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from galvani import BioLogic
+
+    monkeypatch.setattr(BioLogic, "MPRfile", _FakeMpr)
+    path = tmp_path / "gcpl.mpr"
+    path.write_bytes(b"")
+    assert 0.086 < capacity_to_cutoff_mah(read_galvanostatic(path)) < 0.095
+
+
+def test_a_corrupt_mpr_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "gcpl.mpr"
+    path.write_bytes(b"junk")
+    with pytest.raises(InputDataError, match="gcpl.mpr: unreadable as a BioLogic .mpr file"):
+        read_galvanostatic(path)
