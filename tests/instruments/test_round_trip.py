@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from nfpopt.emulator import capacity_column
+from nfpopt.exceptions import InputDataError
 from nfpopt.instruments import extract_folder
 from tests.instruments.conftest import RATES, write_folder
 
@@ -68,3 +69,16 @@ def test_with_noise_the_extraction_follows_the_noisy_cells(tmp_path: Path) -> No
     assert np.all(np.abs(ratio - 1) < 0.05)
     assert np.all(np.abs(got.loc[sintered, "capacity_2c_mah_g"] - measured.loc[sintered, "capacity_2c_mah_g"]) < 2.0)
     assert np.all(np.abs(got["crystallisation_onset_c"] - measured["crystallisation_onset_c"]) < 3.0)
+
+
+def test_with_much_noise_poor_fits_are_flagged_not_recorded(tmp_path: Path) -> None:
+    """50 % noise scatters each impedance point by 5 %: every fit is refused as poor, naming the
+    file; kept on request, it is flagged in the notes and still near the emulated resistance."""
+    measured, _ = write_folder(tmp_path, noise=0.5, seed=2)
+    with pytest.raises(InputDataError, match="e1_peis.mpt: poor fit"):
+        extract_folder(tmp_path)
+    kept = extract_folder(tmp_path, keep_poor_fits=True).results.set_index("experiment_id")
+    sintered = measured.index[measured["sintered"]]
+    assert kept.loc[sintered, "notes"].str.contains("POOR FIT").all()
+    ratio = kept.loc[sintered, "internal_resistance_ohm"] / measured.loc[sintered, "internal_resistance_ohm"]
+    assert np.all(np.abs(ratio - 1) < 0.1)
