@@ -58,6 +58,7 @@ _TOP_LEVEL = {
     "outcomes",
     "feasibility",
     "candidates",
+    "instruments",
 }
 _POOL_LINE = re.compile(r"^\s*candidate_pool\s*=.*$", re.MULTILINE)
 
@@ -78,6 +79,10 @@ class CampaignDefinition:
     initial_design_size: int = 5
     description: str = ""
     candidate_pool: pd.DataFrame | None = field(default=None, compare=False)
+    #: ``[instruments]``: the equivalent circuit of the impedance fits and the discharge cut-off
+    #: that ``nfpopt extract`` uses (None: the paper's R0-p(R1,CPE1)-p(R2,CPE2) and 2.0 V).
+    circuit: str | None = None
+    cutoff_v: float | None = None
     source_text: str = field(default="", compare=False, repr=False)
 
     def outcome(self, name: str) -> OutcomeSpec:
@@ -378,8 +383,31 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         initial_design_size=campaign.integer("initial_design_size", 5, minimum=1),
         description=str(campaign.table.get("description", "")),
         candidate_pool=pool,
+        **_instruments(document, source),
         source_text=text,
     )
+
+
+def _instruments(document: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The ``[instruments]`` table: ``circuit`` (impedance.py notation) and ``cutoff_v``."""
+    if "instruments" not in document:
+        return {}
+    from nfpopt.instruments.impedance_fit import circuit_problem
+
+    reader = _Reader(document["instruments"], "instruments", source)
+    reader.no_extra({"circuit", "cutoff_v"})
+    settings: dict[str, Any] = {}
+    if "circuit" in reader.table:
+        settings["circuit"] = reader.text("circuit")
+        problem = circuit_problem(settings["circuit"])
+        if problem:
+            raise reader.fail("circuit", settings["circuit"], problem)
+    cutoff_v = reader.optional_number("cutoff_v")
+    if cutoff_v is not None:
+        if not 0.0 < cutoff_v < 10.0:
+            raise reader.fail("cutoff_v", cutoff_v, "write the discharge cut-off in volts, between 0 and 10")
+        settings["cutoff_v"] = cutoff_v
+    return settings
 
 
 def _read_pool(campaign: _Reader, space: SearchSpace, base_dir: Path) -> pd.DataFrame:

@@ -63,10 +63,19 @@ def parse_rates(text: str | None) -> tuple[float, ...]:
 @click.option(
     "--circuit",
     default=None,
-    help="Equivalent circuit in impedance.py notation for every spectrum [default: the manifest's, "
-    "else the paper's R0-p(R1,CPE1)-p(R2,CPE2)].",
+    help="Equivalent circuit in impedance.py notation for every spectrum [default: the campaign's, "
+    "else the manifest's, else the paper's R0-p(R1,CPE1)-p(R2,CPE2)].",
 )
-@click.option("--cutoff-v", type=float, default=2.0, show_default=True, help="Discharge cut-off voltage, V.")
+@click.option(
+    "--campaign-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The campaign's TOML: its [instruments] circuit and cut-off are used, and only outcomes it "
+    "declares are written.",
+)
+@click.option(
+    "--cutoff-v", type=float, default=None, help="Discharge cut-off voltage, V [default: the campaign's, else 2.0]."
+)
 @click.option("--skip-bad", is_flag=True, help="Leave out experiments with a bad file instead of writing nothing.")
 @click.option("--keep-poor-fits", is_flag=True, help="Keep a poor impedance fit, flagged in the notes column.")
 @click.option("--no-figures", is_flag=True, help="Do not draw the Nyquist figures.")
@@ -74,7 +83,8 @@ def extract_command(
     folder: Path,
     output: Path,
     circuit: str | None,
-    cutoff_v: float,
+    campaign_file: Path | None,
+    cutoff_v: float | None,
     skip_bad: bool,
     keep_poor_fits: bool,
     no_figures: bool,
@@ -91,12 +101,30 @@ def extract_command(
     from nfpopt.instruments import extract_folder
 
     try:
+        definition = None
+        if campaign_file is not None:
+            from nfpopt.definition import load_definition
+
+            definition = load_definition(campaign_file)
+            circuit = circuit or definition.circuit
+            cutoff_v = cutoff_v if cutoff_v is not None else definition.cutoff_v
         extraction = extract_folder(
-            folder, circuit=circuit, cutoff_v=cutoff_v, skip_bad=skip_bad, keep_poor_fits=keep_poor_fits
+            folder,
+            circuit=circuit,
+            cutoff_v=2.0 if cutoff_v is None else cutoff_v,
+            skip_bad=skip_bad,
+            keep_poor_fits=keep_poor_fits,
         )
     except NfpoptError as exc:
         fail(str(exc))
-    extraction.results.to_csv(output, index=False)
+    results = extraction.results
+    if definition is not None:
+        known = {"experiment_id", "notes", *definition.outcome_names}
+        dropped = [c for c in results.columns if c not in known]
+        if dropped:
+            err_console.print(f"not written (campaign {definition.name} does not declare them): {', '.join(dropped)}")
+        results = results[[c for c in results.columns if c in known]]
+    results.to_csv(output, index=False)
     fits = output.with_name(f"{output.stem}_fits.csv")
     extraction.diagnostics.to_csv(fits, index=False)
     for experiment_id, problems in extraction.skipped.items():
@@ -104,7 +132,7 @@ def extract_command(
     poor = [str(i) for i, s in extraction.spectra.items() if s.fit.poor]
     if poor:
         err_console.print(f"warning: poor impedance fits kept (flagged in notes): experiments {', '.join(poor)}")
-    console.print(f"wrote {len(extraction.results)} rows to {output}, fit diagnostics to {fits}")
+    console.print(f"wrote {len(results)} rows to {output}, fit diagnostics to {fits}")
     if not no_figures and extraction.spectra:
         from nfpopt.instruments.figures import nyquist_figures
 

@@ -39,6 +39,31 @@ POOR_FIT_RELATIVE_RMS = 0.05
 #: ... and so is one whose total resistance is known to worse than this (1-sigma, relative).
 POOR_FIT_RELATIVE_SIGMA = 0.10
 _RESISTOR = re.compile(r"^R\d+$")
+_ELEMENT = re.compile(r"^(R|C|CPE)\d+$")
+_PARALLEL = re.compile(r"p\(([^()]*)\)")
+
+
+def circuit_problem(circuit: str) -> str | None:
+    """Why ``circuit`` is not one nfpopt can fit, or None.
+
+    nfpopt fits series (``-``) and parallel (``p(a,b)``) combinations of resistors ``R<n>``,
+    capacitors ``C<n>`` and constant-phase elements ``CPE<n>``, with at least one resistor and
+    each element named once (impedance.py's notation).
+    """
+    text = circuit.replace(" ", "")
+    while _PARALLEL.search(text):
+        text = _PARALLEL.sub(lambda m: "-".join(m.group(1).split(",")), text)
+    elements = text.split("-")
+    if not text or not all(_ELEMENT.match(e) for e in elements):
+        return (
+            "write series (-) and parallel p(a,b) combinations of R<n>, C<n> and CPE<n> in impedance.py "
+            "notation, e.g. the paper's R0-p(R1,CPE1)-p(R2,CPE2)"
+        )
+    if len(set(elements)) != len(elements):
+        return "name each element once (R0, R1, ...)"
+    if not any(_RESISTOR.match(e) for e in elements):
+        return "a circuit without a resistor has no DC resistance; include at least one R<n>"
+    return None
 
 
 def measurement_frequencies_hz() -> np.ndarray:
@@ -173,6 +198,9 @@ def fit_spectrum(
     """
     from impedance.models.circuits import CustomCircuit
 
+    problem = circuit_problem(circuit)
+    if problem:
+        raise InputDataError(f"circuit {circuit!r}: {problem}")
     frequencies_hz = np.asarray(frequencies_hz, float)
     impedance_ohm = np.asarray(impedance_ohm, complex)
     check_spectrum(frequencies_hz, impedance_ohm, source)
