@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,29 @@ def _note(outcomes: dict[str, object], spectrum: Spectrum | None) -> str:
     return "; ".join(parts)
 
 
+def _measure(
+    entry: Any, directory: Path, sintered: bool, circuit: str | None, cutoff_v: float, keep_poor_fits: bool
+) -> tuple[dict[str, float], dict[str, object], Spectrum | None]:
+    """Outcomes, diagnostics and (for impedance) the spectrum of one manifest row's file."""
+    path = directory / entry.file
+    if not sintered and entry.measurement in ("impedance", "discharge"):
+        raise InputDataError(f"{path}: a cell measurement for a layer that did not sinter")
+    if entry.measurement == "discharge":
+        return (*_discharge(path, entry.c_rate_h, entry.active_mass_mg, cutoff_v), None)
+    if entry.measurement == "dta":
+        return (*_dta(path), None)
+    chosen = circuit or (entry.circuit if isinstance(entry.circuit, str) else PAPER_CIRCUIT)
+    values, details, spectrum = _impedance(path, chosen)
+    fit = spectrum.fit
+    if fit.poor and not keep_poor_fits:
+        raise InputDataError(
+            f"{path}: poor fit of {chosen} (rms {100 * fit.relative_rms:.2g} %, R = {fit.total_ohm:.4g} +/- "
+            f"{fit.total_sigma_ohm:.2g} ohm); check the spectrum or the circuit (--circuit), or keep it "
+            f"flagged (--keep-poor-fits)"
+        )
+    return values, details, spectrum
+
+
 def _column_order(columns: pd.Index) -> list[str]:
     """experiment_id, sintered, resistances, capacities by rate, DTA temperatures, notes."""
     capacities = sorted((c for c in columns if c.startswith("capacity_")), key=lambda c: _rate_of(c))
@@ -123,37 +147,21 @@ def extract_folder(
     rows, diagnostics, spectra, problems = [], [], {}, {}
     for experiment_id, files in manifest.groupby("experiment_id", sort=False):
         experiment_id = int(experiment_id)
-        sintered = bool(files["sintered"].iloc[0])
         if files["sintered"].nunique() > 1:
             raise InputDataError(f"{directory / 'manifest.csv'}: experiment {experiment_id} is both sintered and not")
-        outcomes: dict[str, object] = {"experiment_id": experiment_id, "sintered": sintered}
-        for entry in files.itertuples(index=False):
-            if entry.measurement == "layer":
-                continue
-            path = directory / entry.file
-            record: dict[str, object] = {"experiment_id": experiment_id, "measurement": entry.measurement}
-            record["file"] = entry.file
+        outcomes: dict[str, object] = {"experiment_id": experiment_id, "sintered": bool(files["sintered"].iloc[0])}
+        for entry in files[files["measurement"] != "layer"].itertuples(index=False):
+            record = {"experiment_id": experiment_id, "measurement": entry.measurement, "file": entry.file}
             try:
-                if not sintered and entry.measurement in ("impedance", "discharge"):
-                    raise InputDataError(f"{path}: a cell measurement for a layer that did not sinter")
-                if entry.measurement == "impedance":
-                    chosen = circuit or (entry.circuit if isinstance(entry.circuit, str) else PAPER_CIRCUIT)
-                    values, details, spectrum = _impedance(path, chosen)
-                    spectra[experiment_id] = spectrum
-                    if spectrum.fit.poor and not keep_poor_fits:
-                        raise InputDataError(
-                            f"{path}: poor fit of {chosen} (rms {100 * spectrum.fit.relative_rms:.2g} %, R = "
-                            f"{spectrum.fit.total_ohm:.4g} +/- {spectrum.fit.total_sigma_ohm:.2g} ohm); check the "
-                            f"spectrum or the circuit (--circuit), or keep it flagged (--keep-poor-fits)"
-                        )
-                elif entry.measurement == "discharge":
-                    values, details = _discharge(path, entry.c_rate_h, entry.active_mass_mg, cutoff_v)
-                else:
-                    values, details = _dta(path)
+                values, details, spectrum = _measure(
+                    entry, directory, outcomes["sintered"], circuit, cutoff_v, keep_poor_fits
+                )
             except InputDataError as exc:
                 problems.setdefault(experiment_id, []).append(str(exc))
                 diagnostics.append({**record, "status": "bad", "problem": str(exc)})
                 continue
+            if spectrum is not None:
+                spectra[experiment_id] = spectrum
             outcomes.update(values)
             diagnostics.append({**record, "status": "ok", **details})
         outcomes["notes"] = _note(outcomes, spectra.get(experiment_id))
