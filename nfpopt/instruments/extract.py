@@ -54,18 +54,24 @@ def _impedance(path: Path, circuit: str) -> tuple[dict[str, float], dict[str, ob
     return fit.split(), diagnostics, Spectrum(frequencies, impedance, fit)
 
 
-def _discharge(path: Path, c_rate_h: float, active_mass_mg: float, cutoff_v: float) -> tuple[dict, dict]:
+def _discharge(
+    path: Path, c_rate_h: float, active_mass_mg: float, cutoff_v: float
+) -> tuple[dict[str, float], dict[str, object]]:
     curve = biologic.read_galvanostatic(path)
     capacity_mah = discharge.capacity_to_cutoff_mah(curve, cutoff_v=cutoff_v, source=str(path))
     capacity_mah_g = capacity_mah / (active_mass_mg * 1e-3)
-    diagnostics = {"c_rate_h": c_rate_h, "capacity_mah": capacity_mah, "capacity_mah_g": capacity_mah_g}
+    diagnostics: dict[str, object] = {
+        "c_rate_h": c_rate_h,
+        "capacity_mah": capacity_mah,
+        "capacity_mah_g": capacity_mah_g,
+    }
     return {capacity_column(c_rate_h): capacity_mah_g}, diagnostics
 
 
-def _dta(path: Path) -> tuple[dict, dict]:
+def _dta(path: Path) -> tuple[dict[str, float], dict[str, object]]:
     temperature, signal, exo_up = dta.read_trace(path)
     peak = dta.crystallisation_peak(temperature, signal if exo_up else -signal, source=str(path))
-    diagnostics = {"onset_c": peak.onset_c, "peak_c": peak.peak_c, "peak_height": peak.height}
+    diagnostics: dict[str, object] = {"onset_c": peak.onset_c, "peak_c": peak.peak_c, "peak_height": peak.height}
     return {"crystallisation_onset_c": peak.onset_c, "crystallisation_peak_c": peak.peak_c}, diagnostics
 
 
@@ -144,18 +150,20 @@ def extract_folder(
             message lists every bad file with its problem.
     """
     manifest = read_manifest(directory)
-    rows, diagnostics, spectra, problems = [], [], {}, {}
+    rows: list[dict[str, object]] = []
+    diagnostics: list[dict[str, object]] = []
+    spectra: dict[int, Spectrum] = {}
+    problems: dict[int, list[str]] = {}
     for experiment_id, files in manifest.groupby("experiment_id", sort=False):
         experiment_id = int(experiment_id)
         if files["sintered"].nunique() > 1:
             raise InputDataError(f"{directory / 'manifest.csv'}: experiment {experiment_id} is both sintered and not")
-        outcomes: dict[str, object] = {"experiment_id": experiment_id, "sintered": bool(files["sintered"].iloc[0])}
+        sintered = bool(files["sintered"].iloc[0])
+        outcomes: dict[str, object] = {"experiment_id": experiment_id, "sintered": sintered}
         for entry in files[files["measurement"] != "layer"].itertuples(index=False):
             record = {"experiment_id": experiment_id, "measurement": entry.measurement, "file": entry.file}
             try:
-                values, details, spectrum = _measure(
-                    entry, directory, outcomes["sintered"], circuit, cutoff_v, keep_poor_fits
-                )
+                values, details, spectrum = _measure(entry, directory, sintered, circuit, cutoff_v, keep_poor_fits)
             except InputDataError as exc:
                 problems.setdefault(experiment_id, []).append(str(exc))
                 diagnostics.append({**record, "status": "bad", "problem": str(exc)})
@@ -169,7 +177,7 @@ def extract_folder(
     if problems and not skip_bad:
         listed = "\n  ".join(p for found in problems.values() for p in found)
         raise InputDataError(
-            f"{directory}: {sum(map(len, problems.values()))} bad file(s); nothing extracted "
+            f"{directory}: {sum(len(found) for found in problems.values())} bad file(s); nothing extracted "
             f"(fix them, or leave their experiments out with --skip-bad):\n  {listed}"
         )
     kept = [row for row in rows if row["experiment_id"] not in problems]

@@ -58,7 +58,13 @@ def _write_impedance(path: Path, row: pd.Series, area_cm2: float, noise: float, 
 
 
 def _write_discharge(
-    path: Path, capacity_mah_g: float, c_rate: float, mass_g: float, resistance_ohm: float, noise: float, rng
+    path: Path,
+    capacity_mah_g: float,
+    c_rate: float,
+    mass_g: float,
+    resistance_ohm: float,
+    noise: float,
+    rng: np.random.Generator,
 ) -> None:
     curve = discharge.emulated_discharge(
         capacity_mah_g,
