@@ -84,6 +84,8 @@ def read_impedance(path: Path) -> tuple[np.ndarray, np.ndarray]:
         frequencies, impedance = preprocessing.readFile(str(path), instrument=instrument)
     except AssertionError as exc:  # impedance.py's readers assert on missing columns
         raise InputDataError(f"{path}: no impedance columns ({exc})") from None
+    except NameError:  # impedance.py's Gamry and ZPlot readers, when the table's marker is missing
+        raise InputDataError(f"{path}: no impedance table (no ZCURVE / Freq(Hz) header) in this file") from None
     except (OSError, ValueError, IndexError) as exc:
         raise InputDataError(f"{path}: unreadable as an impedance spectrum ({exc})") from None
     return np.asarray(frequencies, float), np.asarray(impedance, complex)

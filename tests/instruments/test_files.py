@@ -56,6 +56,30 @@ def test_a_plain_csv_spectrum_is_read_with_impedance_py(tmp_path: Path) -> None:
     np.testing.assert_allclose(read_impedance(path)[1], z, rtol=1e-9)
 
 
+GAMRY_HEADER = """EXPLAIN
+TAG\tEISPOT
+TITLE\tLABEL\tPotentiostatic EIS\tTest &Identifier
+ZCURVE\tTABLE
+\tPt\tTime\tFreq\tZreal\tZimag\tZsig\tZmod\tZphz\tIdc\tVdc\tIERange
+\t#\ts\tHz\tohm\tohm\tV\tohm\t°\tA\tV\t#
+"""
+
+
+def test_a_gamry_export_is_read_with_impedance_py(tmp_path: Path) -> None:
+    frequencies = measurement_frequencies_hz()
+    z = paper_circuit_spectrum(frequencies, 27.0, 50.0, 150.0)
+    rows = [
+        f"\t{i}\t{i}\t{f:.6e}\t{v.real:.6e}\t{v.imag:.6e}\t1\t{abs(v):.6e}\t0\t0\t0\t5"
+        for i, (f, v) in enumerate(zip(frequencies, z, strict=True))
+    ]
+    path = tmp_path / "eis.DTA"
+    path.write_text(GAMRY_HEADER + "\n".join(rows) + "\n", encoding="ISO-8859-1")
+    np.testing.assert_allclose(read_impedance(path)[1], z, rtol=1e-5)
+    path.write_text("EXPLAIN\nTAG\tCV\n", encoding="ISO-8859-1")
+    with pytest.raises(InputDataError, match="eis.DTA: no impedance table"):
+        read_impedance(path)
+
+
 def test_an_older_ec_lab_discharge_export_with_comma_decimals_is_read(tmp_path: Path) -> None:
     path = tmp_path / "gcpl.mpt"
     header = "EC-Lab ASCII FILE\nNb header lines : 4\n\ntime/s\tEwe/V\tI/mA\tQ discharge/mA.h\n"
