@@ -6,6 +6,7 @@ imported here; impedance.py is imported only when a spectrum is read.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -13,6 +14,15 @@ import pandas as pd
 
 from nfpopt.cli.common import console, err_console, fail
 from nfpopt.exceptions import NfpoptError
+
+
+def check_writable(output: Path) -> None:
+    """Stop before any work when ``output`` cannot be written (a missing folder, no permission)."""
+    folder = output.expanduser().resolve().parent
+    if not folder.is_dir():
+        fail(f"cannot write {output}: the folder {folder} does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK):
+        fail(f"cannot write {output}: permission denied; choose a path you can write to")
 
 
 def write_raw(
@@ -100,6 +110,7 @@ def extract_command(
     """
     from nfpopt.instruments import extract_folder
 
+    check_writable(output)
     try:
         definition = None
         if campaign_file is not None:
@@ -160,6 +171,7 @@ def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool) -> No
     from nfpopt.cli.common import read_table
     from nfpopt.instruments.sheet import fabrication_sheet
 
+    check_writable(output)
     try:
         sheet = fabrication_sheet(read_table(batch), mass_g, source=str(batch))
     except NfpoptError as exc:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner, Result
 
 from nfpopt.cli.main import cli
@@ -67,3 +68,11 @@ def test_emulate_raw_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(cli, ["emulate", str(recipes), "--raw", str(tmp_path / "raw")])
     assert result.exit_code == 2 and "not empty" in result.output
+
+
+@pytest.mark.parametrize("command", ["extract", "sheet"])
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(tmp_path: Path, command: str) -> None:
+    source = tmp_path if command == "extract" else ROOT / "data" / "yamauchi2020_cells.csv"
+    extra = ["--mass-g", "1"] if command == "sheet" else []
+    result = CliRunner().invoke(cli, [command, str(source), "-o", str(tmp_path / "missing" / "r.csv"), *extra])
+    assert result.exit_code == 2 and "does not exist" in result.output
