@@ -10,34 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, parse_definition
 from nfpopt.exceptions import InputDataError
+from nfpopt.experiments import non_dominated
 from nfpopt.objectives import utility_matrix
 from nfpopt.results import ParsedResult, parse_results
 from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
-
-PENDING = ("proposed", "running")
-FINISHED = ("measured", "failed")
-
-
-def finished(table: pd.DataFrame) -> pd.DataFrame:
-    """Experiments measured or failed (not proposed, running or abandoned); index kept."""
-    return table[table["status"].isin(FINISHED)] if len(table) else table
-
-
-def succeeded(definition: CampaignDefinition, table: pd.DataFrame) -> np.ndarray:
-    """Mask of experiments that succeeded: measured, with the feasibility outcome not false.
-
-    A measured experiment with no feasibility value recorded counts as a success (it could be
-    measured, so the layer held).
-    """
-    ok = np.array(table["status"].eq("measured"), dtype=bool) if len(table) else np.zeros(0, dtype=bool)
-    if definition.feasibility and definition.feasibility in table:
-        ok &= table[definition.feasibility].map(lambda v: v is not False).to_numpy(bool)
-    return ok
 
 
 @dataclass(frozen=True)
@@ -183,7 +163,7 @@ class Campaign:
         strategy's explanation beside it: predicted outcomes and their sd, ``p_feasible`` and
         ``rationale`` (the same facts are kept with each experiment in the store).
         """
-        from nfpopt.recommend.strategies import propose  # the recommender imports this module
+        from nfpopt.recommend.strategies import propose  # torch loads only when a batch is proposed
 
         size = batch_size or self.definition.batch_size
         return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
@@ -272,19 +252,6 @@ class Campaign:
             return good.iloc[0:0]
         utility = utility_matrix(good, self.definition.objectives)
         return good[non_dominated(utility)]
-
-
-def non_dominated(utility: np.ndarray) -> np.ndarray:
-    """Mask of rows not dominated by any other (all columns maximised).
-
-    Plain numpy on purpose: ``status`` should not import torch just to compare a few rows.
-    """
-    n = len(utility)
-    mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        dominates_i = np.all(utility >= utility[i], axis=1) & np.any(utility > utility[i], axis=1)
-        mask[i] = not dominates_i.any()
-    return mask
 
 
 def _numeric(outcomes: dict[str, float | bool]) -> dict[str, float]:

@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from nfpopt.campaign import Campaign, finished
+from nfpopt.campaign import Campaign
 from nfpopt.cli.common import console, fail, json_records, named, read_table
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
+from nfpopt.experiments import finished
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 from nfpopt.store.engine import normalise_url
 from nfpopt.surrogates.skill import MIN_FINISHED, TOO_FEW_RESULTS, Skill, campaign_skill

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from nfpopt.campaign import Campaign, CampaignStatus, finished
+from nfpopt.campaign import Campaign, CampaignStatus
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import NfpoptError
+from nfpopt.experiments import finished
 from nfpopt.recommend.bayes import FittedModels, RecommenderSettings, fit_models
 from nfpopt.space import CategoricalParameter, FixedParameter
 
