@@ -14,15 +14,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from nfpopt.campaign import Campaign
-from nfpopt.cli.common import console, fail, json_records, named, read_table
+from nfpopt.campaign import Campaign, StoredSkill
+from nfpopt.cli.common import console, fail, json_records, named, progress, read_table
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.experiments import finished
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 from nfpopt.store.engine import normalise_url
-from nfpopt.surrogates.skill import MIN_FINISHED, TOO_FEW_RESULTS, Skill, campaign_skill
 
 db_option = click.option(
     "--db",
@@ -179,16 +178,16 @@ def propose_command(
     a constant is labelled so.
     """
     check_output(output, db_url)
-    with open_campaign(db_url, campaign_name) as campaign:
-        batch = campaign.propose(batch_size, strategy=strategy)
-        definition, experiments = campaign.definition, campaign.table()
+    with open_campaign(db_url, campaign_name) as campaign, progress("opening the campaign") as step:
+        batch = campaign.propose(batch_size, strategy=strategy, judge=True, on_step=step)
+        definition = campaign.definition
+    skills = {name: skill.as_dict() for name, skill in batch.attrs["model_skill"].items()}
     if output is not None:
         batch.to_csv(output, index=False)
     if as_json:
         click.echo(json_records(batch))
         return
     chosen = strategy or definition.strategy
-    skills = _model_skill(definition, experiments, chosen)
     _print_skill(skills, definition)
     title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({chosen})"
     fixed = [p.name for p in definition.space.parameters if p not in definition.space.free]
@@ -204,11 +203,12 @@ def propose_command(
         console.print(f"wrote {output}")
 
 
-def _exploring(skills: dict[str, Skill], batch: pd.DataFrame) -> str:
-    """What each rationale adds while a model it leans on is no better than a constant."""
+def _exploring(skills: dict[str, dict[str, object]], batch: pd.DataFrame) -> str:
+    """What each rationale adds while a model it leans on is no better than a constant (skills as
+    :meth:`~nfpopt.surrogates.skill.Skill.as_dict` gives them; a model not judged has 0 folds)."""
     if not any(c.startswith("predicted_") for c in batch):  # an initial design: no model involved
         return ""
-    blind = [name for name, skill in skills.items() if skill.note is None and not skill.has_skill]
+    blind = [name for name, skill in skills.items() if skill["folds"] and not skill["has_skill"]]
     if not blind:
         return ""
     names = ", ".join(blind)
@@ -264,22 +264,36 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
 
 
 @click.command("status")
+@click.option(
+    "--skill",
+    "judge",
+    is_flag=True,
+    help="Judge the models now, on every result so far (fits them: loads the modelling libraries, takes seconds).",
+)
 @db_option
 @campaign_option
 @json_option
-def status_command(db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+def status_command(judge: bool, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
     """Experiments by status, the best so far, the Pareto set and each model's skill.
 
     The skill of a model is how well it predicts results it was not fitted on (5-fold
     cross-validated R² of each modelled outcome, AUC and Brier score of the feasibility
-    classifier), against a constant; below two results: "not enough results to judge the models yet".
+    classifier), against a constant. 'propose' judges the models each time and stores the skill
+    with the batch; status shows the newest, saying how many results were recorded since
+    (--skill judges them afresh). Below two results: "not enough results to judge the models yet".
     """
     with open_campaign(db_url, campaign_name) as campaign:
         status = campaign.status()
         definition = campaign.definition
         objectives = [o.outcome for o in definition.objectives]
         name = campaign.name
-        skills = _model_skill(definition, status.experiments, definition.strategy)
+        results = len(finished(status.experiments))
+        if judge:
+            with progress("judging the models on held-out results (cross-validation)"):
+                fresh = campaign.judge_models(status.experiments)
+            stored = StoredSkill(0, results, {outcome: skill.as_dict() for outcome, skill in fresh.items()})
+        else:
+            stored = campaign.stored_skill()
     if as_json:
         click.echo(
             json.dumps(
@@ -290,7 +304,8 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
                     "pareto": json.loads(json_records(status.pareto[_summary_columns(status.pareto, objectives)]))
                     if len(status.pareto)
                     else [],
-                    "model_skill": {outcome: skill.as_dict() for outcome, skill in skills.items()},
+                    "model_skill": stored.models if stored else {},
+                    "model_skill_judged": _judged(stored, results),
                 },
                 indent=2,
             )
@@ -299,11 +314,29 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
     console.print(named("campaign ", name, ": " + ", ".join(f"{k} {v}" for k, v in status.counts.items())))
     for outcome, best in status.best.items():
         console.print(f"  best {outcome}: {best['value']:.4g} (experiment {best['experiment_id']})")
-    _print_skill(skills, definition)
+    if stored is None:
+        console.print("model skill: not judged yet; 'nfpopt propose' judges the models, 'nfpopt status --skill' now")
+    else:
+        judged = _judged(stored, results)
+        if judged["batch"] and judged["results_since"]:
+            console.print(
+                f"model skill as judged at batch {judged['batch']} on {stored.results} result(s); "
+                f"{judged['results_since']} recorded since ('nfpopt status --skill' judges them afresh):",
+                highlight=False,
+            )
+        _print_skill(stored.models, definition)
     if len(status.experiments):
         console.print(frame_table(status.experiments[_summary_columns(status.experiments, objectives)], "experiments"))
     if len(status.pareto):
         console.print(frame_table(status.pareto[_summary_columns(status.pareto, objectives)], "Pareto set"))
+
+
+def _judged(stored: StoredSkill | None, results: int) -> dict[str, int | None]:
+    """When the skill shown was judged: the batch (None: just now), on how many results, and how
+    many results came since."""
+    if stored is None:
+        return {"batch": None, "results": None, "results_since": None}
+    return {"batch": stored.batch or None, "results": stored.results, "results_since": results - stored.results}
 
 
 @click.command("export")
@@ -333,26 +366,18 @@ def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
     return lead + [c for c in objectives if c in frame]
 
 
-def _model_skill(definition: CampaignDefinition, experiments: pd.DataFrame, strategy: str) -> dict[str, Skill]:
-    """Each model's cross-validated skill, for the surrogate ``strategy`` uses (a GP otherwise)."""
-    surrogate = "gp"
-    if len(finished(experiments)) >= MIN_FINISHED:  # below: answered without importing torch
-        from nfpopt.recommend.strategies import _BAYES_SURROGATES  # the strategy -> surrogate table
-
-        surrogate = _BAYES_SURROGATES.get(strategy, "gp")
-    return campaign_skill(definition, experiments, surrogate=surrogate, seed=definition.seed)
-
-
-def _print_skill(skills: dict[str, Skill], definition: CampaignDefinition) -> None:
-    """One 'model skill' line per model; one line in all while there is nothing to judge."""
+def _print_skill(skills: dict[str, dict[str, object]], definition: CampaignDefinition) -> None:
+    """One 'model skill' line per model; one line in all while every model says the same (too few
+    results). ``skills``: :meth:`~nfpopt.surrogates.skill.Skill.as_dict` of each model."""
     if not skills:
         return
-    if all(skill.note == TOO_FEW_RESULTS for skill in skills.values()):
-        console.print(f"model skill: {TOO_FEW_RESULTS}", highlight=False)
+    texts = {str(skill["text"]) for skill in skills.values()}
+    if len(texts) == 1 and not any(skill["folds"] for skill in skills.values()):
+        console.print(f"model skill: {texts.pop()}", highlight=False)
         return
     for outcome, skill in skills.items():
-        label = heading(outcome, definition.outcome(outcome).unit) if skill.kind == "outcome" else f"P({outcome})"
-        console.print(f"model skill, {label}: {skill.describe()}", highlight=False, markup=False)
+        label = heading(outcome, definition.outcome(outcome).unit) if skill["kind"] == "outcome" else f"P({outcome})"
+        console.print(f"model skill, {label}: {skill['text']}", highlight=False, markup=False)
 
 
 def _units(definition: CampaignDefinition) -> dict[str, str]:

@@ -118,3 +118,6 @@ def _fmt(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     return f"{value:.4g}" if isinstance(value, float | int) and not isinstance(value, bool) else str(value)
+
+
+COMMANDS = (demo_command,)

@@ -32,3 +32,6 @@ def report_command(output: Path, seed: int, db_url: str | None, campaign_name: s
     with open_campaign(db_url, campaign_name) as campaign:
         path = write_report(campaign, output, seed=seed)
     console.print(f"wrote {path}")
+
+
+COMMANDS = (report_command,)

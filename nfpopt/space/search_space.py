@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from nfpopt.exceptions import InputDataError
 from nfpopt.space.constraints import Constraint, satisfied
@@ -153,6 +152,8 @@ class SearchSpace:
         Raises:
             InputDataError: the constraints leave (almost) no feasible recipe.
         """
+        from scipy.stats import qmc  # a second's import: only for commands that sample
+
         if n <= 0:
             return pd.DataFrame(columns=list(self.names) + list(self.derived_names))
         rng = np.random.default_rng(seed)
