@@ -19,6 +19,7 @@ from nfpopt.exceptions import InputDataError
 from nfpopt.experiments import finished, non_dominated
 from nfpopt.objectives import utility_matrix
 from nfpopt.results import ParsedResult, parse_results
+from nfpopt.space.settable import MOVED
 from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ class Campaign:
         name = strategy or self.definition.strategy
         table = self.table()
         step(f"proposing {size} recipe(s) with {name} from {len(finished(table))} result(s)")
-        batch = propose(self.definition, table, size, strategy=strategy)
+        batch = self.settable(propose(self.definition, table, size, strategy=strategy), table)
         skills = None
         if judge:
             step("judging the models on held-out results (cross-validation)")
@@ -208,6 +209,19 @@ class Campaign:
         stored = self.add_batch(batch, model_skill=skills, results=len(finished(table)))
         stored.attrs["model_skill"] = skills or {}
         return stored
+
+    def settable(self, batch: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+        """A strategy's batch on the parameters' declared steps, every constraint still exact,
+        with no recipe already tried or pending in ``table`` (:meth:`SearchSpace.settable`). A
+        pool's recipes stay as they are: they are the samples on the shelf."""
+        if self.definition.candidate_pool is not None:
+            return batch
+        taken = table[table["status"] != "abandoned"] if len(table) else table
+        out = self.definition.space.settable(batch, taken)
+        if "moved" in out:
+            notes = out.pop("moved").map(lambda moved: f"; {MOVED}" if moved else "")
+            out["rationale"] = out.get("rationale", pd.Series("", index=out.index)).astype(str) + notes
+        return out
 
     def judge_models(self, table: pd.DataFrame | None = None, strategy: str | None = None) -> dict[str, Skill]:
         """The cross-validated skill of each model ``strategy`` (default: the campaign's) fits,

@@ -183,9 +183,9 @@ def propose_command(
         definition = campaign.definition
     skills = {name: skill.as_dict() for name, skill in batch.attrs["model_skill"].items()}
     if output is not None:
-        batch.to_csv(output, index=False)
+        _rounded(batch).to_csv(output, index=False)
     if as_json:
-        click.echo(json_records(batch))
+        click.echo(json_records(_rounded(batch)))
         return
     chosen = strategy or definition.strategy
     _print_skill(skills, definition)
@@ -201,6 +201,16 @@ def propose_command(
         console.print(f"  {row.experiment_id}: {row.rationale}{exploring}", highlight=False, markup=False)
     if output is not None:
         console.print(f"wrote {output}")
+
+
+def _rounded(batch: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """The batch as a file carries it: predictions and P(success) to ``digits`` significant
+    figures (the recipes already lie on their declared steps)."""
+    out = batch.copy()
+    for column in out:
+        if (column.startswith("predicted_") or column == "p_feasible") and pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(lambda v: float(f"{v:.{digits}g}") if pd.notna(v) else v)
+    return out
 
 
 def _exploring(skills: dict[str, dict[str, object]], batch: pd.DataFrame) -> str:

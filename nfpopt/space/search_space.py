@@ -59,6 +59,13 @@ class SearchSpace:
                 out[name] = values
         return out
 
+    def settable(self, recipes: pd.DataFrame, taken: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``recipes`` on every parameter's declared step, each constraint still exact and none a
+        repeat of ``taken`` (see :func:`nfpopt.space.settable.settable`)."""
+        from nfpopt.space.settable import settable
+
+        return settable(self, recipes, taken)
+
     def feasible(self, recipes: pd.DataFrame) -> np.ndarray:
         """Boolean mask: recipes inside every parameter domain and every constraint."""
         mask = np.ones(len(recipes), dtype=bool)
