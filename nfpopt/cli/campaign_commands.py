@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import pandas as pd
+from rich.table import Table
 
 from nfpopt.campaign import Campaign, StoredSkill
 from nfpopt.cli.common import console, fail, json_records, named, progress, read_table
@@ -20,7 +21,7 @@ from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tab
 from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.experiments import finished
-from nfpopt.store import DB_ENV_VAR, Store, default_url
+from nfpopt.store import DB_ENV_VAR, ExperimentRecord, Store, default_url
 from nfpopt.store.engine import normalise_url
 
 db_option = click.option(
@@ -229,10 +230,14 @@ def _exploring(skills: dict[str, dict[str, object]], batch: pd.DataFrame) -> str
 @click.argument("ids", nargs=-1, type=int, required=True)
 @db_option
 @campaign_option
-def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str | None) -> None:
+@json_option
+def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
     """Mark proposed experiments as running (fabrication started)."""
     with open_campaign(db_url, campaign_name) as campaign:
         campaign.start(list(ids))
+    if as_json:
+        click.echo(json.dumps({"running": list(ids)}))
+        return
     console.print(f"running: {list(ids)}")
 
 
@@ -241,10 +246,16 @@ def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str |
 @click.option("--reason", required=True, help="Why the experiments were given up.")
 @db_option
 @campaign_option
-def abandon_command(ids: tuple[int, ...], reason: str, db_url: str | None, campaign_name: str | None) -> None:
+@json_option
+def abandon_command(
+    ids: tuple[int, ...], reason: str, db_url: str | None, campaign_name: str | None, as_json: bool
+) -> None:
     """Give up proposed or running experiments (they stay in the history)."""
     with open_campaign(db_url, campaign_name) as campaign:
         campaign.abandon(list(ids), reason)
+    if as_json:
+        click.echo(json.dumps({"abandoned": list(ids), "reason": reason}))
+        return
     console.print(f"abandoned: {list(ids)}")
 
 
@@ -359,16 +370,61 @@ def _judged(stored: StoredSkill | None, results: int) -> dict[str, int | None]:
 )
 @db_option
 @campaign_option
-def export_command(output: Path | None, db_url: str | None, campaign_name: str | None) -> None:
-    """Export every experiment (parameters, outcomes, status, notes) as CSV."""
+@json_option
+def export_command(output: Path | None, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+    """Export every experiment (parameters, outcomes, status, notes) as CSV (--json: as JSON records)."""
     check_output(output, db_url)
     with open_campaign(db_url, campaign_name) as campaign:
         table = campaign.table()
-    if output is None:
+    if output is not None:
+        table.to_csv(output, index=False)
+    if as_json:
+        click.echo(json.dumps({"file": str(output), "experiments": len(table)}) if output else json_records(table))
+    elif output is None:
         click.echo(table.to_csv(index=False), nl=False)
     else:
-        table.to_csv(output, index=False)
         console.print(f"wrote {len(table)} experiment(s) to {output}")
+
+
+@click.command("campaigns")
+@db_option
+@json_option
+def campaigns_command(db_url: str | None, as_json: bool) -> None:
+    """List the campaigns in the database, each with its experiments by status."""
+    try:
+        with Store(db_url or default_url()) as store:
+            url = store.url
+            rows = [
+                {
+                    "campaign": record.name,
+                    "created_at": record.created_at.isoformat(timespec="seconds"),
+                    "counts": _counts(store.experiments(record.name)),
+                }
+                for record in store.list_campaigns()
+            ]
+    except NfpoptError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"database": url, "campaigns": rows}, indent=2))
+        return
+    if not rows:
+        console.print(f"{url} holds no campaign yet; create one with nfpopt init FILE")
+        return
+    table = Table(title=f"campaigns in {url}", title_justify="left")
+    for head in ("campaign", "created (UTC)", *_STATUSES):
+        table.add_column(head, justify="left" if head in ("campaign", "created (UTC)") else "right")
+    for row in rows:
+        table.add_row(row["campaign"], row["created_at"][:16], *(str(row["counts"][s]) for s in _STATUSES))
+    console.print(table)
+
+
+_STATUSES = ("proposed", "running", "measured", "failed", "abandoned")
+
+
+def _counts(experiments: Sequence[ExperimentRecord]) -> dict[str, int]:
+    """Experiments by status, every status named (0 where none)."""
+    statuses = [str(e.status) for e in experiments]
+    return {status: statuses.count(status) for status in _STATUSES}
 
 
 def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
@@ -408,4 +464,5 @@ COMMANDS = (
     abandon_command,
     status_command,
     export_command,
+    campaigns_command,
 )

@@ -4,6 +4,7 @@ output, a progress line. Light on purpose: pandas loads only when a table is rea
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 
 # Markup off: messages carry the user's own text (campaign names, abandon reasons, TOML keys
 # such as [[objectives]]), which rich would otherwise read as markup and eat or choke on.
-console = Console(width=max(Console().width, 132), markup=False)
+# On a terminal, its width; piped into a file or a log, 120 columns.
+_probe = Console()
+console = Console(width=_probe.width if _probe.is_terminal or "COLUMNS" in os.environ else 120, markup=False)
 err_console = Console(stderr=True, markup=False)
 
 #: The library's advice in Python terms, and what a command-line user types instead.
@@ -28,9 +31,11 @@ _CLI_WORDS = (
     (re.compile(r"pass amend=True"), "rerun with --amend"),
     (re.compile(r"continue it with get_campaign\('([^']*)'\)"), r"continue it with --campaign \1"),
     (re.compile(r"holds no campaign yet; create one first"), "holds no campaign yet; create one with nfpopt init FILE"),
+    (re.compile(r"; name the one to use$"), "; name the one to use with --campaign NAME (nfpopt campaigns lists them)"),
     (re.compile(r"np\.(?:float|int)\d*\(([^()]*)\)"), r"\1"),
 )
 _FILE = re.compile(r"^(?P<file>[^:\s][^:]*?\.(?:csv|toml|tsv|txt|xlsx|db)):")
+_CLICK_FILE = re.compile(r"\b(?:File|Path|Directory) '(?P<file>[^']+)'")
 _ROW = re.compile(r"\brow (?P<row>\d+)\b")
 _COLUMN = re.compile(r"\bcolumn '(?P<column>[^']+)'")
 
@@ -46,7 +51,8 @@ def speak_cli(message: str) -> str:
 def error_record(message: str) -> dict[str, object]:
     """An error as scripts read it: the message and, where it names them, the file, the (1-based)
     row and the column it is about (``None`` where it does not)."""
-    file, row, column = _FILE.search(message), _ROW.search(message), _COLUMN.search(message)
+    file = _FILE.search(message) or _CLICK_FILE.search(message)
+    row, column = _ROW.search(message), _COLUMN.search(message)
     return {
         "error": message,
         "file": file["file"] if file else None,
