@@ -171,6 +171,10 @@ def propose_command(
 ) -> None:
     """Propose the next fabrication batch and store it as 'proposed'.
 
+    Each recipe lies on the steps its parameters declare in the campaign file (step = 1 for a
+    furnace set to 1 °C), with every constraint still exact and none a repeat of a tried or
+    pending recipe; a candidate pool's recipes are proposed as they are.
+
     Once the campaign has enough results to model, each recipe comes with its predicted outcomes
     (the model's point and 90 % interval, in the outcome's units, with the scale it was modelled
     on), its probability of success (p_feasible, where the campaign has a feasibility outcome)

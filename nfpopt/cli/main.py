@@ -87,7 +87,8 @@ def cli() -> None:
     """nfpopt: plan materials-processing experiments with Bayesian optimisation.
 
     Its first campaign is the NFP glass-ceramic cathode co-fired on beta''-alumina of
-    Yamauchi et al., Sci. Rep. 10:9453 (2020).
+    Yamauchi et al., Sci. Rep. 10:9453 (2020). Every command takes --json; an error then
+    comes as one JSON object ({"error", "file", "row", "column"}) and exit status 2.
     """
 
 
