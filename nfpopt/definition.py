@@ -170,7 +170,7 @@ def _parameter(reader: _Reader) -> Parameter:
     name = reader.text("name")
     unit = reader.table.get("unit", "")
     if kind in ("continuous", "integer"):
-        reader.no_extra({"name", "type", "bounds", "unit", "description"})
+        reader.no_extra({"name", "type", "bounds", "unit", "description", "step"})
         bounds = reader.require("bounds")
         if (
             not isinstance(bounds, list)
@@ -181,11 +181,12 @@ def _parameter(reader: _Reader) -> Parameter:
         lower, upper = bounds
         if not lower < upper:
             raise reader.fail("bounds", bounds, f"lower must be below upper; write bounds = [{upper}, {lower}]")
+        step = _step(reader, kind, lower, upper)
         if kind == "integer":
             if lower != int(lower) or upper != int(upper):
                 raise reader.fail("bounds", bounds, "an integer parameter needs whole-number bounds")
-            return IntegerParameter(name, int(lower), int(upper), unit)
-        return ContinuousParameter(name, float(lower), float(upper), unit)
+            return IntegerParameter(name, int(lower), int(upper), unit, None if step is None else int(step))
+        return ContinuousParameter(name, float(lower), float(upper), unit, step)
     if kind == "categorical":
         reader.no_extra({"name", "type", "values", "unit", "description"})
         values = reader.require("values")
@@ -204,6 +205,24 @@ def _parameter(reader: _Reader) -> Parameter:
             raise reader.fail("value", value, "write a number or a string")
         return FixedParameter(name, float(value) if not isinstance(value, str) else value, unit)
     raise reader.fail("type", kind, "use one of 'continuous', 'integer', 'categorical', 'fixed'")
+
+
+def _step(reader: _Reader, kind: str, lower: float, upper: float) -> float | None:
+    """The ``step`` a parameter is set to in the lab (its resolution), or None: positive, whole
+    for an integer parameter, and with at least one multiple of it inside the bounds."""
+    if "step" not in reader.table:
+        return None
+    step = reader.number("step")
+    unit = f" {reader.table['unit']}" if reader.table.get("unit") else ""
+    if step <= 0:
+        raise reader.fail("step", reader.table["step"], f"write the resolution the lab sets it to, e.g. step = 1{unit}")
+    if kind == "integer" and step != int(step):
+        raise reader.fail("step", reader.table["step"], "an integer parameter needs a whole-number step")
+    if math.floor(upper / step + 1e-9) < math.ceil(lower / step - 1e-9):
+        raise reader.fail(
+            "step", reader.table["step"], f"no multiple of it lies in bounds [{lower:g}, {upper:g}]; use a finer step"
+        )
+    return step
 
 
 def _constraint(reader: _Reader, names: set[str]) -> Constraint:

@@ -6,6 +6,7 @@ imported here; impedance.py is imported only when a spectrum is read.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def parse_rates(text: str | None) -> tuple[float, ...]:
 @click.option("--skip-bad", is_flag=True, help="Leave out experiments with a bad file instead of writing nothing.")
 @click.option("--keep-poor-fits", is_flag=True, help="Keep a poor impedance fit, flagged in the notes column.")
 @click.option("--no-figures", is_flag=True, help="Do not draw the Nyquist figures.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON (errors too).")
 def extract_command(
     folder: Path,
     output: Path,
@@ -98,6 +100,7 @@ def extract_command(
     skip_bad: bool,
     keep_poor_fits: bool,
     no_figures: bool,
+    as_json: bool,
 ) -> None:
     """Derive the outcomes from a FOLDER of raw instrument files and its manifest.csv.
 
@@ -143,11 +146,17 @@ def extract_command(
     poor = [str(i) for i, s in extraction.spectra.items() if s.fit.poor]
     if poor:
         err_console.print(f"warning: poor impedance fits kept (flagged in notes): experiments {', '.join(poor)}")
-    console.print(f"wrote {len(results)} rows to {output}, fit diagnostics to {fits}")
+    folder_out = None
     if not no_figures and extraction.spectra:
         from nfpopt.instruments.figures import nyquist_figures
 
         folder_out = nyquist_figures(extraction.spectra, output.with_name(f"{output.stem}_nyquist"))
+    if as_json:
+        written = {"results": str(output), "rows": len(results), "fits": str(fits), "poor_fits": poor}
+        click.echo(json.dumps({**written, "figures": str(folder_out) if folder_out else None}))
+        return
+    console.print(f"wrote {len(results)} rows to {output}, fit diagnostics to {fits}")
+    if folder_out is not None:
         console.print(f"Nyquist figures with the fits in {folder_out}")
 
 
@@ -160,7 +169,8 @@ def extract_command(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Sheet CSV to write."
 )
 @click.option("--html", "as_html", is_flag=True, help="Also write a printable <name>.html beside the CSV.")
-def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON (errors too).")
+def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool, as_json: bool) -> None:
     """Fabrication sheet of a BATCH of recipes (as `nfpopt propose -o` writes it).
 
     Per experiment: the mass of each component to weigh (<component>_g, summing to --mass-g,
@@ -177,7 +187,7 @@ def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool) -> No
     except NfpoptError as exc:
         fail(str(exc))
     sheet.to_csv(output, index=False)
-    console.print(f"wrote the fabrication sheet of {len(sheet)} experiments to {output}")
+    page = None
     if as_html:
         from nfpopt.instruments.sheet_html import sheet_html
 
@@ -185,4 +195,12 @@ def sheet_command(batch: Path, mass_g: float, output: Path, as_html: bool) -> No
         batches = sorted({int(b) for b in sheet["batch"]}) if "batch" in sheet else []
         title = f"{batch.stem}: batch {', '.join(map(str, batches))}" if batches else batch.stem
         page.write_text(sheet_html(sheet, title=f"Fabrication sheet, {title}"), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps({"sheet": str(output), "experiments": len(sheet), "html": str(page) if page else None}))
+        return
+    console.print(f"wrote the fabrication sheet of {len(sheet)} experiments to {output}")
+    if page is not None:
         console.print(f"printable sheet: {page}")
+
+
+COMMANDS = (extract_command, sheet_command)

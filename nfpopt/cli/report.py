@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from nfpopt.cli.campaign_commands import campaign_option, db_option, open_campaign
-from nfpopt.cli.common import console
+from nfpopt.cli.campaign_commands import campaign_option, db_option, json_option, open_campaign
+from nfpopt.cli.common import console, progress
 
 
 @click.command("report")
@@ -28,8 +29,9 @@ from nfpopt.cli.common import console
 )
 @db_option
 @campaign_option
+@json_option
 def report_command(
-    output: Path, seed: int, fits: tuple[Path, ...], db_url: str | None, campaign_name: str | None
+    output: Path, seed: int, fits: tuple[Path, ...], db_url: str | None, campaign_name: str | None, as_json: bool
 ) -> None:
     """Write a report of the campaign: progress, Pareto front, surrogates, last batch, experiments.
 
@@ -37,6 +39,12 @@ def report_command(
     """
     from nfpopt.report import write_report  # matplotlib and torch load only for this command
 
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name) as campaign, progress("writing the report: fitting the models, drawing"):
         path = write_report(campaign, output, seed=seed, fits=fits)
+    if as_json:
+        click.echo(json.dumps({"report": str(path)}))
+        return
     console.print(f"wrote {path}")
+
+
+COMMANDS = (report_command,)

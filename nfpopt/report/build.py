@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from nfpopt.campaign import Campaign, finished, succeeded
+from nfpopt.campaign import Campaign
+from nfpopt.experiments import finished, succeeded
 from nfpopt.report import figures
 from nfpopt.report.content import ReportContent, gather
 from nfpopt.report.fits import fits_section

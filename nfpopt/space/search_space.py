@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from nfpopt.exceptions import InputDataError
 from nfpopt.space.constraints import Constraint, satisfied
@@ -59,6 +58,13 @@ class SearchSpace:
             for name, values in constraint.derived(out).items():
                 out[name] = values
         return out
+
+    def settable(self, recipes: pd.DataFrame, taken: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``recipes`` on every parameter's declared step, each constraint still exact and none a
+        repeat of ``taken`` (see :func:`nfpopt.space.settable.settable`)."""
+        from nfpopt.space.settable import settable
+
+        return settable(self, recipes, taken)
 
     def feasible(self, recipes: pd.DataFrame) -> np.ndarray:
         """Boolean mask: recipes inside every parameter domain and every constraint."""
@@ -153,6 +159,8 @@ class SearchSpace:
         Raises:
             InputDataError: the constraints leave (almost) no feasible recipe.
         """
+        from scipy.stats import qmc  # a second's import: only for commands that sample
+
         if n <= 0:
             return pd.DataFrame(columns=list(self.names) + list(self.derived_names))
         rng = np.random.default_rng(seed)
