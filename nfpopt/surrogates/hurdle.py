@@ -133,12 +133,15 @@ class HurdleModel:
         return 3.0 * np.log10(rates / self.spec.rate_c)
 
     def p_delivers(self, recipes: pd.DataFrame) -> np.ndarray:
-        """P(value > 0) per recipe; 0.5 ("don't know") before two measurements."""
+        """P(value > 0) per recipe; 0.5 ("don't know") before two measurements, then never 0 or 1."""
         if self.delivers_ is None:
             return np.full(len(recipes), 0.5)
         if self.delivers_.constant_ is not None:  # one class only
-            # only zeros seen: where it would deliver is unknown; only deliveries: the rule of succession
-            return np.full(len(recipes), self.delivers_.constant_ or 0.5)
+            # The rule of succession either way: (n + 1) / (n + 2) after n deliveries, 1 / (n + 2)
+            # after n cells that delivered nothing. Not 0.5: on the family of labs 95 % of the
+            # proposals made at "0.5, don't know" then delivered nothing, and their 90 % intervals,
+            # all holding the zero, covered 96 % of the 2 C capacities.
+            return np.full(len(recipes), self.delivers_.constant_ or 1.0 / (self.n_train_ + 2))
         if self.series:
             recipes = recipes.assign(_rate_c=self.spec.rate_c)
         return self.delivers_.probability(recipes)

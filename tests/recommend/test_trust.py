@@ -68,7 +68,9 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     capacity = fitted.outcomes["capacity_2c_mah_g"]
     assert isinstance(capacity, HurdleModel)
     far = nfp.space.sample(8, seed=5, method="random")
-    assert np.allclose(capacity.p_delivers(far), 0.5)  # only zeros seen: "don't know", not "no"
+    # only zeros seen: "unlikely", by the rule of succession after n cells, not "no"
+    assert np.allclose(capacity.p_delivers(far), 1 / (capacity.n_train_ + 2))
+    assert 0.1 < capacity.p_delivers(far)[0] < 0.5
     assert (capacity.predict_interval(far).high > 0).all()  # a capacity is still within reach
 
 
