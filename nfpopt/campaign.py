@@ -186,7 +186,10 @@ class Campaign:
         from nfpopt.recommend.strategies import propose  # the recommender imports this module
 
         size = batch_size or self.definition.batch_size
-        return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
+        # One lock from reading the experiments to storing the batch (the model is fitted in
+        # between): a second `propose` at the same moment waits, then sees this batch as pending.
+        with self.store.locked(self.name):
+            return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
 
     def add_batch(self, batch: pd.DataFrame) -> pd.DataFrame:
         """Store a strategy's batch: the recipe columns as proposals, the rest (predictions,
@@ -210,9 +213,15 @@ class Campaign:
     def record_results(
         self, table: pd.DataFrame, *, source: str, amend: bool = False, recorded_by: str | None = None
     ) -> list[ExperimentRecord]:
-        """Validate a results table and record it in one transaction (all rows or none)."""
-        known = {e.experiment_id: str(e.status) for e in self.experiments()}
-        parsed = parse_results(table, self.definition, source=source, known_ids=known)
+        """Validate a results table and record it in one transaction (all rows or none).
+
+        With ``amend``, a row for a measured experiment need only give the outcomes it corrects;
+        the others keep their recorded values.
+        """
+        experiments = self.experiments()
+        known = {e.experiment_id: str(e.status) for e in experiments}
+        on_record = {e.experiment_id: set(e.outcomes) for e in experiments if amend and e.status == "measured"}
+        parsed = parse_results(table, self.definition, source=source, known_ids=known, on_record=on_record)
         return self.store.record(self.name, [_result(p) for p in parsed], amend=amend, recorded_by=recorded_by)
 
     def start(self, ids: list[int]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,11 +122,14 @@ def parse_results(
     source: str,
     known_ids: Mapping[int, str] | None = None,
     require_objectives: bool = True,
+    on_record: Mapping[int, Collection[str]] | None = None,
 ) -> list[ParsedResult]:
     """Validate a results table against the campaign and return one result per row.
 
     With ``require_objectives`` (recording a batch), a successful row must give every
-    objective and outcome-constrained value; imported prior work may lack some.
+    objective and outcome-constrained value; imported prior work may lack some. ``on_record``
+    maps an experiment id to the outcomes its current (measured) result already holds: an
+    amendment need not repeat them, since ``record --amend`` keeps what it does not give.
 
     ``known_ids`` maps the campaign's experiment ids to their status; when given, unknown ids
     are refused here with the row named (the store would refuse them too, without the row).
@@ -178,8 +181,9 @@ def parse_results(
                 )
             failure = failure or f"{definition.feasibility} = false"
         if failure is None and require_objectives:
+            kept = (on_record or {}).get(experiment_id, ())
             for name in sorted(required):
-                if name not in outcomes:
+                if name not in outcomes and name not in kept:
                     raise InputDataError(
                         f"{_where(source, position, name)}: a number is required for a successful "
                         f"experiment; fill it in, or give a failure_reason"

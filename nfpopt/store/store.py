@@ -8,6 +8,7 @@ batch, or two people recording at the same moment never corrupts what was record
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,7 @@ class Store:
         self._engine = make_engine(parsed, echo=echo)
         self._writer = sessionmaker(self._engine, expire_on_commit=False)
         self._reader = sessionmaker(self._engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._held = threading.local()  # the session of a :meth:`locked` span, per thread
         try:
             #: The alembic revision of the schema, always the newest this nfpopt knows.
             self.schema_revision: str = upgrade_to_head(self._engine, where=self.url)
@@ -170,6 +172,29 @@ class Store:
         with self._transaction() as session:
             rows = session.scalars(select(CampaignRow).order_by(CampaignRow.id))
             return [campaign_record(row) for row in rows]
+
+    @contextmanager
+    def locked(self, campaign: CampaignRef) -> Iterator[None]:
+        """Hold the campaign's write lock: every store call inside is one transaction.
+
+        For a read-decide-write span such as proposing a batch: a second process proposing at
+        the same moment waits here until this span commits, and then sees its batch. SQLite
+        locks the whole database (``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_S`);
+        PostgreSQL locks the campaign's row (``SELECT ... FOR UPDATE``). An exception inside
+        rolls back everything written in the span.
+
+        Raises:
+            StoreError: the campaign does not exist, or the span is entered twice.
+        """
+        if getattr(self._held, "session", None) is not None:
+            raise StoreError(f"{self!r} already holds a campaign lock in this thread; do not nest locked()")
+        with self._transaction(write=True) as session:
+            queries.campaign_row(session, campaign, lock=True)
+            self._held.session = session
+            try:
+                yield
+            finally:
+                self._held.session = None
 
     # -- experiments: writes -----------------------------------------------------------------
 
@@ -298,7 +323,8 @@ class Store:
 
         A result may be recorded for a ``proposed`` or ``running`` experiment. With
         ``amend=True`` an already measured or failed experiment gets the new result and its
-        previous one is moved to :meth:`history`.
+        previous one is moved to :meth:`history`; a measured result amending a measured one
+        only changes the outcomes it gives (the others keep their values).
 
         Raises:
             InputDataError: a result is malformed, or an id appears twice in ``results``.
@@ -383,7 +409,14 @@ class Store:
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction; SQLite takes the write lock at its start when ``write``."""
+        """One transaction; SQLite takes the write lock at its start when ``write``.
+
+        Inside :meth:`locked` every call joins the span's transaction instead.
+        """
+        held = getattr(self._held, "session", None)
+        if held is not None:
+            yield held
+            return
         try:
             with (self._writer if write else self._reader).begin() as session:
                 yield session

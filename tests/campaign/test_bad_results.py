@@ -130,6 +130,24 @@ def test_a_measured_experiment_is_only_overwritten_with_amend(campaign_db: Path,
     assert history[0].outcomes["internal_resistance_ohm"] == pytest.approx(results.loc[row, "internal_resistance_ohm"])
 
 
+def test_amend_with_a_partial_file_keeps_the_other_outcomes(campaign_db: Path, results: pd.DataFrame) -> None:
+    """Issue 15, item 5: a file giving one corrected outcome leaves the others as recorded."""
+    assert run("record", campaign_db.parent / "r.csv", "--db", campaign_db).exit_code == 0
+    row = _sintered_row(results)
+    experiment_id = int(results.loc[row, "experiment_id"])
+    with Store(campaign_db) as store:
+        before = store.experiment(experiment_id).outcomes
+    fix = campaign_db.parent / "fix.csv"
+    pd.DataFrame({"experiment_id": [experiment_id], "internal_resistance_ohm": [99.5]}).to_csv(fix, index=False)
+    outcome = run("record", fix, "--amend", "--db", campaign_db)
+    assert outcome.exit_code == 0, outcome.output
+    with Store(campaign_db) as store:
+        after = store.experiment(experiment_id).outcomes
+        history = store.history(experiment_id)
+    assert after == {**before, "internal_resistance_ohm": 99.5}
+    assert [h.outcomes for h in history] == [before]
+
+
 def test_a_failed_fabrication_is_recorded_as_failed(campaign_db: Path, results: pd.DataFrame) -> None:
     failed = results[["experiment_id"]].iloc[[0]].assign(failure_reason="cracked in the furnace")
     failed.to_csv(campaign_db.parent / "failed.csv", index=False)

@@ -366,6 +366,25 @@ def test_amend_keeps_the_old_result_in_history(store: Store, campaign: str) -> N
     assert old[1].superseded_at == third.updated_at
 
 
+def test_amend_with_some_outcomes_keeps_the_others(store: Store, campaign: str) -> None:
+    """A partial amendment corrects the outcomes it gives; the rest keep their values
+    (issue 15, item 5), and the history holds the whole previous result."""
+    [eid] = store.add_experiments(campaign, RECIPES[:1])
+    store.record(campaign, [Result(eid, {OHM: 5.0, "capacity_mah_g": 57.7, "onset_c": 480.0})])
+    amended = store.record(campaign, [Result(eid, {OHM: 4.5})], amend=True)[0]
+    assert amended.outcomes == {OHM: 4.5, "capacity_mah_g": 57.7, "onset_c": 480.0}
+    assert store.experiment(eid).outcomes == amended.outcomes
+    assert [h.outcomes for h in store.history(eid)] == [{OHM: 5.0, "capacity_mah_g": 57.7, "onset_c": 480.0}]
+
+
+def test_amend_to_failed_replaces_the_measurement(store: Store, campaign: str) -> None:
+    [eid] = store.add_experiments(campaign, RECIPES[:1])
+    store.record(campaign, [Result(eid, {OHM: 5.0, "capacity_mah_g": 57.7})])
+    failed = store.record(campaign, [Result(eid, {"sintered": 0.0}, failure_reason="delaminated")], amend=True)[0]
+    assert (failed.status, failed.outcomes) == ("failed", {"sintered": 0.0})
+    assert store.history(eid)[0].outcomes == {OHM: 5.0, "capacity_mah_g": 57.7}
+
+
 def test_amend_on_an_open_experiment_just_records(store: Store, campaign: str) -> None:
     [eid] = store.add_experiments(campaign, RECIPES[:1])
     store.record(campaign, [Result(eid, {OHM: 5.0})], amend=True)
@@ -461,3 +480,24 @@ def test_to_frame_has_one_row_per_experiment(store: Store, campaign: str) -> Non
 def test_to_frame_of_an_empty_campaign(store: Store, campaign: str) -> None:
     frame = store.to_frame(campaign)
     assert frame.empty and "experiment_id" in frame.columns
+
+
+# -- the campaign lock (issue 15, item 4) -------------------------------------------------------
+
+
+def test_locked_span_is_one_transaction(store: Store, campaign: str) -> None:
+    with store.locked(campaign):
+        [eid] = store.add_experiments(campaign, RECIPES[:1])
+        assert [e.experiment_id for e in store.experiments(campaign)] == [eid]  # reads see the span's writes
+    assert len(store.experiments(campaign)) == 1
+    with pytest.raises(RuntimeError, match="boom"), store.locked(campaign):
+        store.add_experiments(campaign, RECIPES)
+        raise RuntimeError("boom")
+    assert len(store.experiments(campaign)) == 1  # the failed span left nothing behind
+
+
+def test_locked_refuses_nesting_and_unknown_campaigns(store: Store, campaign: str) -> None:
+    with store.locked(campaign), pytest.raises(StoreError, match="do not nest"), store.locked(campaign):
+        pass
+    with pytest.raises(StoreError, match="no campaign named 'nope'"), store.locked("nope"):
+        pass
