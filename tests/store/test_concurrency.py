@@ -11,13 +11,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from nfpopt.store import ExperimentStatus, Result, Store
+
+from .helpers import run_together, wait_for_files
 
 WORKER = Path(__file__).with_name("_worker.py")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -43,17 +44,6 @@ def _spawn(url: str, first_id: int, count: int, workdir: Path, mode: str) -> sub
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _wait_for(paths: list[Path], workers: list[subprocess.Popen[str]], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not all(path.exists() for path in paths):
-        for worker in workers:
-            if worker.poll() is not None:
-                pytest.fail(f"worker exited early ({worker.returncode}):\n{worker.communicate()[0]}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"workers did not reach {paths} within {timeout_s} s")
-        time.sleep(0.01)
-
-
 def test_two_processes_recording_at_once_both_land(db_url: str, tmp_path: Path) -> None:
     per_worker = 12
     with Store(db_url) as store:
@@ -61,14 +51,7 @@ def test_two_processes_recording_at_once_both_land(db_url: str, tmp_path: Path) 
         ids = store.add_experiments("nfp", [RECIPE] * (2 * per_worker))
     firsts = [ids[0], ids[per_worker]]
     workers = [_spawn(db_url, first, per_worker, tmp_path, "one-by-one") for first in firsts]
-    try:
-        _wait_for([tmp_path / f"ready-{first}" for first in firsts], workers)
-        (tmp_path / "go").touch()
-        outputs = [worker.communicate(timeout=120)[0] for worker in workers]
-    finally:
-        for worker in workers:
-            worker.kill()
-    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    run_together(workers, [tmp_path / f"ready-{first}" for first in firsts], tmp_path / "go")
     with Store(db_url) as store:
         records = store.experiments("nfp")
     assert all(record.status == ExperimentStatus.MEASURED for record in records)
@@ -84,7 +67,7 @@ def test_writer_killed_mid_record_leaves_all_or_nothing(db_url: str, tmp_path: P
         ids = store.add_experiments("nfp", [RECIPE] * count)
     worker = _spawn(db_url, ids[0], count, tmp_path, "one-big-call")
     try:
-        _wait_for([tmp_path / "writing"], [worker])
+        wait_for_files([tmp_path / "writing"], [worker])
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
