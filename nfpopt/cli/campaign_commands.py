@@ -39,10 +39,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 
 
 @contextmanager
-def open_campaign(db_url: str | None, name: str | None) -> Iterator[Campaign]:
-    """Open the store and the campaign; any nfpopt error becomes a clean exit 2."""
+def open_campaign(db_url: str | None, name: str | None, *, read_only: bool = False) -> Iterator[Campaign]:
+    """Open the store and the campaign; any nfpopt error becomes a clean exit 2.
+
+    Only ``init`` creates a database: here a path that holds none is refused, and a command
+    that only reads (``read_only``) neither migrates nor writes it.
+    """
     try:
-        with Store(db_url or default_url()) as store:
+        with Store(db_url or default_url(), create=False, read_only=read_only) as store:
             yield Campaign.open(store, name)
     except NfpoptError as exc:
         fail(str(exc))
@@ -273,7 +277,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
     cross-validated R² of each modelled outcome, AUC and Brier score of the feasibility
     classifier), against a constant; below two results: "not enough results to judge the models yet".
     """
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         status = campaign.status()
         definition = campaign.definition
         objectives = [o.outcome for o in definition.objectives]
@@ -318,7 +322,7 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
 def export_command(output: Path | None, db_url: str | None, campaign_name: str | None) -> None:
     """Export every experiment (parameters, outcomes, status, notes) as CSV."""
     check_output(output, db_url)
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         table = campaign.table()
     if output is None:
         click.echo(table.to_csv(index=False), nl=False)

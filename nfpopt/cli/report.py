@@ -29,6 +29,6 @@ def report_command(output: Path, seed: int, db_url: str | None, campaign_name: s
     """
     from nfpopt.report import write_report  # matplotlib and torch load only for this command
 
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         path = write_report(campaign, output, seed=seed)
     console.print(f"wrote {path}")

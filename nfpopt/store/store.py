@@ -16,13 +16,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nfpopt.exceptions import CampaignDefinitionError, StoreError
 from nfpopt.store import queries
 from nfpopt.store.convert import campaign_record, experiment_record, history_record, history_row
-from nfpopt.store.engine import BUSY_TIMEOUT_S, READ_ONLY, default_url, make_engine, normalise_url
+from nfpopt.store.engine import BUSY_TIMEOUT_S, READ_ONLY, default_url, make_engine, normalise_url, sqlite_file
 from nfpopt.store.frame import experiments_frame
 from nfpopt.store.models import (
     CampaignRow,
@@ -39,7 +40,7 @@ from nfpopt.store.records import (
     Result,
     check_results,
 )
-from nfpopt.store.schema import upgrade_to_head
+from nfpopt.store.schema import require_head, upgrade_to_head
 from nfpopt.store.validation import (
     ExperimentStateError,
     check_add_options,
@@ -63,9 +64,15 @@ class Store:
         url: a SQLAlchemy URL (``sqlite:///campaign.db``, ``postgresql+psycopg://u:p@host/db``)
             or a plain file path, meaning SQLite. None uses :func:`default_url`.
         echo: log every SQL statement (for debugging).
+        create: create the database (its file, its tables) if there is none yet; with False a
+            path or URL that holds no nfpopt database is refused, and nothing is written to it.
+        read_only: only read (``status``, ``export``): the database must exist at the current
+            schema and is never created, migrated or written; a file this user cannot write can
+            be read.
 
     Raises:
-        StoreError: the database cannot be opened, or was written by a newer nfpopt.
+        StoreError: the database cannot be opened, holds no nfpopt database (with ``create``
+            False), or was written by a newer nfpopt.
 
     Example:
         >>> with Store("campaign.db") as store:  # doctest: +SKIP
@@ -73,17 +80,34 @@ class Store:
         ...     store.record("nfp", [Result(ids[0], {"internal_resistance_ohm": 41.5})])
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        echo: bool = False,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
         parsed = normalise_url(default_url() if url is None else url)
         #: The database URL, password hidden.
         self.url: str = parsed.render_as_string(hide_password=True)
-        self._engine = make_engine(parsed, echo=echo)
+        #: True when opened with ``read_only``: every write is refused.
+        self.read_only = read_only
+        path = sqlite_file(parsed)
+        if path is not None and (read_only or not create) and not path.is_file():
+            raise StoreError(
+                f"no nfpopt database at {path}: the file does not exist. Check the path (--db, "
+                "$NFPOPT_DB), or create a campaign there first with nfpopt init CAMPAIGN.toml --db PATH"
+            )
+        self._engine = make_engine(parsed, echo=echo, read_only=read_only)
         self._writer = sessionmaker(self._engine, expire_on_commit=False)
         self._reader = sessionmaker(self._engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         self._held = threading.local()  # the session of a :meth:`locked` span, per thread
         try:
             #: The alembic revision of the schema, always the newest this nfpopt knows.
-            self.schema_revision: str = upgrade_to_head(self._engine, where=self.url)
+            self.schema_revision: str = (
+                require_head(self._engine, where=self.url) if read_only else self._upgrade(parsed, create)
+            )
         except SQLAlchemyError as exc:
             self._engine.dispose()
             raise StoreError(
@@ -93,6 +117,17 @@ class Store:
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _upgrade(self, parsed: URL, create: bool) -> str:
+        """Migrate to the head revision; an existing SQLite file is looked at read-only first."""
+        path = sqlite_file(parsed)
+        if path is None or not path.is_file():
+            return upgrade_to_head(self._engine, where=self.url, create=create)
+        reader = make_engine(parsed, read_only=True)
+        try:
+            return upgrade_to_head(self._engine, where=self.url, create=create, reader=reader)
+        finally:
+            reader.dispose()
 
     @classmethod
     def open(cls, url: str | os.PathLike[str] | None = None) -> Store:
@@ -413,6 +448,8 @@ class Store:
 
         Inside :meth:`locked` every call joins the span's transaction instead.
         """
+        if write and self.read_only:
+            raise StoreError(f"{self.url} was opened read-only; open Store({self.url!r}) without read_only to write")
         held = getattr(self._held, "session", None)
         if held is not None:
             yield held

@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from nfpopt.exceptions import CampaignDefinitionError, InputDataError, StoreError
 from nfpopt.store import (
@@ -501,3 +501,52 @@ def test_locked_refuses_nesting_and_unknown_campaigns(store: Store, campaign: st
         pass
     with pytest.raises(StoreError, match="no campaign named 'nope'"), store.locked("nope"):
         pass
+
+
+# -- opening without creating, and reading only (issue 15, item 6) -------------------------------
+
+
+def _tables(db_url: str) -> list[str]:
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        names = inspect(connection).get_table_names()
+    engine.dispose()
+    return names
+
+
+@pytest.mark.parametrize("options", [{"create": False}, {"read_only": True}], ids=["existing_only", "read_only"])
+def test_a_database_without_nfpopt_is_refused_and_left_alone(db_url: str, options: dict[str, bool]) -> None:
+    path = sqlite_path(db_url)
+    with pytest.raises(StoreError, match="no nfpopt database"):
+        Store(db_url, **options)
+    if path is not None:
+        assert not path.exists()  # a mistyped path leaves no new file behind
+    else:
+        assert _tables(db_url) == []  # nor an empty schema gets nfpopt's tables
+
+
+def test_a_read_only_store_reads_and_refuses_every_write(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.create_campaign("nfp", CAMPAIGN_TOML)
+        [eid] = store.add_experiments("nfp", RECIPES[:1])
+        before = snapshot(store)
+    with Store(db_url, read_only=True) as reader:
+        assert reader.read_only
+        assert_same(before, snapshot(reader))
+        with pytest.raises(StoreError, match="opened read-only"):
+            reader.record("nfp", [Result(eid, {OHM: 1.0})])
+        with pytest.raises(StoreError, match="opened read-only"):
+            reader.create_campaign("other", "")
+    with Store(db_url) as store:
+        assert_same(before, snapshot(store))
+
+
+def test_a_read_only_store_does_not_migrate(db_url: str) -> None:
+    Store(db_url).close()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    engine.dispose()
+    with pytest.raises(StoreError, match="no nfpopt database"):
+        Store(db_url, read_only=True)
+    assert "campaigns" not in _tables(db_url)
