@@ -17,7 +17,7 @@ import pandas as pd
 from nfpopt.campaign import Campaign, finished
 from nfpopt.cli.common import console, fail, json_records, named, read_table
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
-from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
+from nfpopt.definition import MAX_BATCH_SIZE, STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.store import DB_ENV_VAR, Store, default_url
 from nfpopt.store.engine import normalise_url
@@ -144,7 +144,7 @@ def import_command(table: Path, db_url: str | None, campaign_name: str | None, a
 @click.option(
     "--batch",
     "batch_size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BATCH_SIZE),
     default=None,
     help="Number of recipes [default: the campaign's batch_size].",
 )
