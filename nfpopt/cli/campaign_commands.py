@@ -1,4 +1,4 @@
-"""Campaign commands: init, import, propose, start, record, abandon, status, export.
+"""Campaign commands: init, import, propose, start, record, abandon, status, export, delete.
 
 Thin: each command opens the store, calls :class:`nfpopt.campaign.Campaign`, prints.
 """
@@ -331,6 +331,29 @@ def export_command(output: Path | None, db_url: str | None, campaign_name: str |
         console.print(f"wrote {len(table)} experiment(s) to {output}")
 
 
+@click.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
+@db_option
+def delete_command(name: str, yes: bool, db_url: str | None) -> None:
+    """Delete the campaign NAME with all its experiments and results, for good.
+
+    Asks first; export it beforehand (nfpopt export -o backup.csv) to keep a copy.
+    """
+    try:
+        with Store(db_url or default_url(), create=False) as store:
+            count = len(store.experiments(store.get_campaign(name)))
+            question = f"delete campaign {name!r} and its {count} experiment(s) from {store.url}? This cannot be undone"
+            if not yes and not click.confirm(question, default=False, abort=False):
+                fail("nothing deleted; answer y to delete, or pass --yes in scripts")
+            deleted = store.delete_campaign(name)
+    except click.Abort:
+        fail("nothing deleted (no answer); pass --yes to delete without asking")
+    except NfpoptError as exc:
+        fail(str(exc))
+    console.print(named("deleted campaign ", name, f" and its {deleted} experiment(s)"))
+
+
 def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
     lead = [c for c in ("experiment_id", "batch", "status") if c in frame]
     return lead + [c for c in objectives if c in frame]
@@ -376,4 +399,5 @@ COMMANDS = (
     abandon_command,
     status_command,
     export_command,
+    delete_command,
 )

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -207,6 +207,20 @@ class Store:
         with self._transaction() as session:
             rows = session.scalars(select(CampaignRow).order_by(CampaignRow.id))
             return [campaign_record(row) for row in rows]
+
+    def delete_campaign(self, campaign: CampaignRef) -> int:
+        """Delete the campaign with every experiment and result history it holds, for good;
+        return how many experiments went with it. The name can then be used again.
+
+        Raises:
+            StoreError: no such campaign.
+        """
+        with self._transaction(write=True) as session:
+            row = queries.campaign_row(session, campaign, lock=True)
+            count = session.scalar(select(func.count()).where(ExperimentRow.campaign_id == row.id)) or 0
+            # The database cascades to experiments and their history (ON DELETE CASCADE).
+            session.execute(delete(CampaignRow).where(CampaignRow.id == row.id))
+            return int(count)
 
     @contextmanager
     def locked(self, campaign: CampaignRef) -> Iterator[None]:

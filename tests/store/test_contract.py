@@ -550,3 +550,30 @@ def test_a_read_only_store_does_not_migrate(db_url: str) -> None:
     with pytest.raises(StoreError, match="no nfpopt database"):
         Store(db_url, read_only=True)
     assert "campaigns" not in _tables(db_url)
+
+
+# -- deleting a campaign (issue 15, item 9) -----------------------------------------------------
+
+
+def test_deleting_a_campaign_takes_its_experiments_and_history_and_frees_the_name(store: Store, campaign: str) -> None:
+    other = store.create_campaign("other", CAMPAIGN_TOML).name
+    [kept] = store.add_experiments(other, RECIPES[:1])
+    ids = store.add_experiments(campaign, RECIPES)
+    store.record(campaign, [Result(ids[0], {OHM: 5.0})])
+    store.record(campaign, [Result(ids[0], {OHM: 4.0})], amend=True)
+    before = snapshot(store)
+    assert store.delete_campaign(campaign) == len(RECIPES)
+    assert [c.name for c in store.list_campaigns()] == [other]
+    for eid in ids:
+        with pytest.raises(ExperimentStateError, match="does not exist"):
+            store.history(eid)
+    assert store.experiments(other)[0] == before[other][0] and store.experiment(kept).experiment_id == kept
+    store.create_campaign(campaign, CAMPAIGN_TOML)  # the name can be used again
+    assert store.experiments(campaign) == []
+
+
+def test_deleting_an_unknown_campaign_changes_nothing(store: Store, campaign: str) -> None:
+    before = snapshot(store)
+    with pytest.raises(StoreError, match="no campaign named 'nope'"):
+        store.delete_campaign("nope")
+    assert_same(before, snapshot(store))
