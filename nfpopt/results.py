@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition
-from nfpopt.exceptions import InputDataError
+from nfpopt.exceptions import InputDataError, SuspiciousValueWarning
+from nfpopt.space.units import unit_slip
 
 ID_COLUMN = "experiment_id"
 #: Most problems one error message lists; a file with more is wrong in some systematic way.
@@ -334,6 +336,10 @@ def _parameters_made(
             )
     if len(problems.found) > before:
         return None
+    for parameter in definition.space.parameters:
+        slip = unit_slip(parameter, row[parameter.name])
+        if slip:
+            warnings.warn(SuspiciousValueWarning(f"{_where(source, position, parameter.name)}: {slip}"), stacklevel=4)
     return {name: _plain(row[name]) for name in names}
 
 
