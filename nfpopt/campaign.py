@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, parse_definition
+from nfpopt.duplicates import Prior, already_imported
 from nfpopt.exceptions import InputDataError
 from nfpopt.objectives import utility_matrix
 from nfpopt.results import ParsedResult, parse_results
@@ -102,7 +103,9 @@ class Campaign:
         return table
 
     # -- writing ---------------------------------------------------------------------------
-    def import_experiments(self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None) -> ImportReport:
+    def import_experiments(
+        self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None, allow_duplicates: bool = False
+    ) -> ImportReport:
         """Add prior experiments (e.g. the paper's cells) with their recipes and outcomes.
 
         Columns that are neither parameters, outcomes, ``failure_reason`` nor ``notes`` are
@@ -110,15 +113,18 @@ class Campaign:
         were made under other fixed conditions than this campaign's (e.g. another test
         temperature). Every other row must give every free parameter; it is validated like a
         results file, may lie outside the campaign's bounds, and lands as ``measured`` or
-        ``failed``. All rows land in one transaction, or none.
+        ``failed``. All rows land in one transaction, or none. A row imported before (same
+        recipe and outcomes, or same label from the same file) is skipped and listed, unless
+        ``allow_duplicates``.
         """
         space = self.definition.space
         table = table.reset_index(drop=True).copy()
         label_column = next((c for c in ("cell", "name", "label") if c in table), None)
         skipped: list[str] = []
-        keep_rows = []
+        keep_rows, labels = [], []
         for position, (_, row) in enumerate(table.iterrows(), start=1):
             label = f"row {position}" + (f" ({label_column} {row[label_column]})" if label_column else "")
+            labels.append(label)
             if all(pd.isna(row.get(p.name)) for p in space.free):
                 skipped.append(f"{label}: no recipe")
                 continue
@@ -151,30 +157,46 @@ class Campaign:
         numbered = table[used].copy()
         numbered.insert(0, "experiment_id", range(1, len(table) + 1))
         parsed = parse_results(numbered, self.definition, source=source, require_objectives=False) if len(table) else []
-        recipes, notes = [], []
-        for index, result in enumerate(parsed):
-            if result.parameters_made is None:
-                raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
-            recipes.append(space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
-            origin = f"imported from {source}" + (
-                f", {label_column} {table[label_column].iloc[index]}" if label_column else ""
-            )
-            notes.append(f"{origin}; {result.notes}" if result.notes else origin)
-        ids = (
-            self.store.add_experiments(
-                self.name,
-                [_plain(r) for r in recipes],
-                status=["failed" if r.failure_reason else "measured" for r in parsed],
-                source="imported",
-                outcomes=[_numeric(r.outcomes) for r in parsed],
-                failure_reasons=[r.failure_reason for r in parsed],
-                notes=notes,
-                recorded_by=recorded_by,
-            )
-            if parsed
-            else []
-        )
+        labels = [labels[index] for index in keep_rows]
+        priors = [self._prior(result, table, index, source, label_column) for index, result in enumerate(parsed)]
+        with self.store.locked(self.name):  # two imports of one file at once: the second sees the first
+            reasons = [None] * len(parsed) if allow_duplicates else already_imported(self.experiments(), priors)
+            again = "pass --allow-duplicates to import it again"
+            skipped += [f"{labels[i]}: {why}; {again}" for i, why in enumerate(reasons) if why]
+            new = [i for i, why in enumerate(reasons) if why is None]
+            ids = self._add_imported([parsed[i] for i in new], [priors[i] for i in new], source, recorded_by)
         return ImportReport(ids, skipped, ignored)
+
+    def _prior(
+        self, result: ParsedResult, table: pd.DataFrame, index: int, source: str, label_column: str | None
+    ) -> Prior:
+        """An imported row as it will be stored: the full recipe (derived columns filled in)."""
+        if result.parameters_made is None:
+            raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
+        recipe = _plain(self.definition.space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
+        label = f"imported from {source}, {label_column} {table[label_column].iloc[index]}" if label_column else None
+        return Prior(recipe, _numeric(result.outcomes), label)
+
+    def _add_imported(
+        self, parsed: list[ParsedResult], priors: list[Prior], source: str, recorded_by: str | None
+    ) -> list[int]:
+        """Store imported rows as measured or failed experiments, noting where each came from."""
+        if not parsed:
+            return []
+        notes = []
+        for result, prior in zip(parsed, priors, strict=True):
+            origin = prior.origin or f"imported from {source}"
+            notes.append(f"{origin}; {result.notes}" if result.notes else origin)
+        return self.store.add_experiments(
+            self.name,
+            [dict(p.recipe) for p in priors],
+            status=["failed" if r.failure_reason else "measured" for r in parsed],
+            source="imported",
+            outcomes=[dict(p.outcomes) for p in priors],
+            failure_reasons=[r.failure_reason for r in parsed],
+            notes=notes,
+            recorded_by=recorded_by,
+        )
 
     def propose(self, batch_size: int | None = None, *, strategy: str | None = None) -> pd.DataFrame:
         """Propose the next batch with the campaign's strategy (or ``strategy``) and store it.

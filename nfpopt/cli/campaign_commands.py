@@ -15,7 +15,7 @@ import click
 import pandas as pd
 
 from nfpopt.campaign import Campaign, finished
-from nfpopt.cli.common import console, fail, json_records, named, read_table
+from nfpopt.cli.common import console, fail, json_records, named, read_table, warnings_shown
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import MAX_BATCH_SIZE, STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
@@ -110,17 +110,27 @@ def init_command(definition: Path, db_url: str | None, as_json: bool) -> None:
 @click.command("import")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Import rows already imported (same recipe and outcomes, or same label from the same file) again.",
+)
 @campaign_option
 @json_option
-def import_command(table: Path, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+def import_command(
+    table: Path, db_url: str | None, allow_duplicates: bool, campaign_name: str | None, as_json: bool
+) -> None:
     """Import prior experiments (recipes and outcomes), e.g. data/yamauchi2020_cells.csv.
 
-    Rows without a recipe, or made under other fixed conditions than the campaign's, are
-    skipped and listed; columns the campaign does not know are ignored and listed.
+    Rows without a recipe, made under other fixed conditions than the campaign's, or already
+    imported (same recipe and outcomes, or the same label from the same file) are skipped and
+    listed; columns the campaign does not know are ignored and listed.
     """
     frame = read_table(table)
-    with open_campaign(db_url, campaign_name) as campaign:
-        report = campaign.import_experiments(frame, source=str(table), recorded_by=_user())
+    with warnings_shown(), open_campaign(db_url, campaign_name) as campaign:
+        report = campaign.import_experiments(
+            frame, source=str(table), recorded_by=_user(), allow_duplicates=allow_duplicates
+        )
     if as_json:
         click.echo(
             json.dumps(
@@ -254,7 +264,7 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
     failure_reason. Columns written by 'propose' (predicted_*, batch, ...) are ignored.
     """
     frame = read_table(results)
-    with open_campaign(db_url, campaign_name) as campaign:
+    with warnings_shown(), open_campaign(db_url, campaign_name) as campaign:
         records = campaign.record_results(frame, source=str(results), amend=amend, recorded_by=_user())
     summary = {
         "recorded": [r.experiment_id for r in records],
