@@ -156,7 +156,12 @@ class Campaign:
         ignored = [c for c in table.columns if c not in used and c != label_column]
         numbered = table[used].copy()
         numbered.insert(0, "experiment_id", range(1, len(table) + 1))
-        parsed = parse_results(numbered, self.definition, source=source, require_objectives=False) if len(table) else []
+        lines = [index + 1 for index in keep_rows]  # errors name the row of the file, skipped rows counted
+        parsed = (
+            parse_results(numbered, self.definition, source=source, require_objectives=False, row_numbers=lines)
+            if len(table)
+            else []
+        )
         labels = [labels[index] for index in keep_rows]
         priors = [self._prior(result, table, index, source, label_column) for index, result in enumerate(parsed)]
         with self.store.locked(self.name):  # two imports of one file at once: the second sees the first

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -159,6 +159,7 @@ def parse_results(
     known_ids: Mapping[int, str] | None = None,
     require_objectives: bool = True,
     on_record: Mapping[int, Collection[str]] | None = None,
+    row_numbers: Sequence[int] | None = None,
 ) -> list[ParsedResult]:
     """Validate a results table against the campaign and return one result per row.
 
@@ -169,6 +170,8 @@ def parse_results(
 
     ``known_ids`` maps the campaign's experiment ids to their status; when given, unknown ids
     are refused here with the row named (the store would refuse them too, without the row).
+    ``row_numbers`` gives each table row's number in the user's file (default 1, 2, ...), for
+    a table that is a selection of the file's rows.
 
     Raises:
         InputDataError: naming every problem in the file (up to :data:`MAX_REPORTED`), each
@@ -177,9 +180,10 @@ def parse_results(
     problems = Problems(source)
     check_columns(table, definition, source, problems)
     rows = _Rows(table, definition, source, problems, known_ids, require_objectives, on_record or {})
+    numbers = row_numbers if row_numbers is not None else range(1, len(table) + 1)
     parsed = [
         result
-        for position, row in enumerate(table.to_dict(orient="records"), start=1)
+        for position, row in zip(numbers, table.to_dict(orient="records"), strict=True)
         if (result := rows.parse(position, row)) is not None
     ]
     problems.raise_any()

@@ -86,3 +86,16 @@ def test_a_temperature_in_kelvin_warns_of_the_slip(tmp_path: Path) -> None:
     assert "warning: " in text and "row 2, column 'calcination_temp_c': calcination_temp_c = 798.7 C" in text
     assert "was it written in kelvin? That would be 525.55 C" in text
     assert text.count("warning: ") == 1  # the other recipes lie inside the bounds, or near them
+
+
+def test_an_import_error_names_the_row_of_the_file_after_skipped_rows(tmp_path: Path) -> None:
+    database = tmp_path / "nfp.db"
+    assert _invoke("init", ROOT / "campaigns" / "nfp_rate.toml", "--db", database).exit_code == 0
+    cells = pd.read_csv(paper_cells_path())
+    cells.loc[cells["cell"] == "B", "roughening"] = "sandblasted"
+    cells = pd.concat([pd.DataFrame({"cell": ["blank"]}), cells], ignore_index=True)  # skipped: no recipe
+    edited = tmp_path / "cells.csv"
+    cells.to_csv(edited, index=False)
+    result = _invoke("import", edited, "--db", database)
+    assert result.exit_code == 2
+    assert "row 3, column 'roughening'" in " ".join(result.output.split())  # cell B is the file's third row
