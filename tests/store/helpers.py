@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from nfpopt.store import Store
@@ -82,3 +83,12 @@ def run_together(workers: list[subprocess.Popen[str]], ready: list[Path], go: Pa
         for worker in workers:
             worker.kill()
     assert [worker.returncode for worker in workers] == [0] * len(workers), outputs
+
+
+def table_names(db_url: str) -> list[str]:
+    """The tables in the database (the test's schema on PostgreSQL)."""
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        names = inspect(connection).get_table_names()
+    engine.dispose()
+    return names

@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from nfpopt.exceptions import CampaignDefinitionError, InputDataError, StoreError
 from nfpopt.store import (
@@ -32,7 +32,7 @@ from nfpopt.store.models import Base
 from nfpopt.store.schema import alembic_config
 from nfpopt.store.validation import RESERVED_NAMES
 
-from .helpers import CAMPAIGN_TOML, OHM, RECIPES, assert_same, snapshot, sqlite_path
+from .helpers import CAMPAIGN_TOML, OHM, RECIPES, assert_same, snapshot, sqlite_path, table_names
 
 # -- schema versions ----------------------------------------------------------------------------
 
@@ -506,14 +506,6 @@ def test_locked_refuses_nesting_and_unknown_campaigns(store: Store, campaign: st
 # -- opening without creating, and reading only (issue 15, item 6) -------------------------------
 
 
-def _tables(db_url: str) -> list[str]:
-    engine = create_engine(db_url)
-    with engine.connect() as connection:
-        names = inspect(connection).get_table_names()
-    engine.dispose()
-    return names
-
-
 @pytest.mark.parametrize("options", [{"create": False}, {"read_only": True}], ids=["existing_only", "read_only"])
 def test_a_database_without_nfpopt_is_refused_and_left_alone(db_url: str, options: dict[str, bool]) -> None:
     path = sqlite_path(db_url)
@@ -522,7 +514,7 @@ def test_a_database_without_nfpopt_is_refused_and_left_alone(db_url: str, option
     if path is not None:
         assert not path.exists()  # a mistyped path leaves no new file behind
     else:
-        assert _tables(db_url) == []  # nor an empty schema gets nfpopt's tables
+        assert table_names(db_url) == []  # nor an empty schema gets nfpopt's tables
 
 
 def test_a_read_only_store_reads_and_refuses_every_write(db_url: str) -> None:
@@ -549,7 +541,7 @@ def test_a_read_only_store_does_not_migrate(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(StoreError, match="no nfpopt database"):
         Store(db_url, read_only=True)
-    assert "campaigns" not in _tables(db_url)
+    assert "campaigns" not in table_names(db_url)
 
 
 # -- deleting a campaign (issue 15, item 9) -----------------------------------------------------
