@@ -22,6 +22,8 @@ from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
 
 PENDING = ("proposed", "running")
 FINISHED = ("measured", "failed")
+#: Fits of a batch to try without holding the campaign's lock before fitting under it.
+OPTIMISTIC_TRIES = 2
 
 
 def finished(table: pd.DataFrame) -> pd.DataFrame:
@@ -213,8 +215,16 @@ class Campaign:
         from nfpopt.recommend.strategies import propose  # the recommender imports this module
 
         size = batch_size or self.definition.batch_size
-        # One lock from reading the experiments to storing the batch (the model is fitted in
-        # between): a second `propose` at the same moment waits, then sees this batch as pending.
+        # The batch is stored only if the experiments it was fitted on are still all there are,
+        # checked under the campaign's lock: a second `propose` at the same moment sees this
+        # batch as pending and fits again. The fit itself runs unlocked, so `record` need not
+        # wait for it; a campaign that keeps changing is finally fitted under the lock.
+        for _ in range(OPTIMISTIC_TRIES):
+            seen = self.table()
+            batch = propose(self.definition, seen, size, strategy=strategy)
+            with self.store.locked(self.name):
+                if _unchanged(seen, self.table()):
+                    return self.add_batch(batch)
         with self.store.locked(self.name):
             return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
 
@@ -321,6 +331,14 @@ def non_dominated(utility: np.ndarray) -> np.ndarray:
         dominates_i = np.all(utility >= utility[i], axis=1) & np.any(utility > utility[i], axis=1)
         mask[i] = not dominates_i.any()
     return mask
+
+
+def _unchanged(before: pd.DataFrame, now: pd.DataFrame) -> bool:
+    """True if no experiment was added or changed (every change moves ``updated_at``)."""
+    columns = ["experiment_id", "status", "updated_at"]
+    if len(before) != len(now):
+        return False
+    return not len(now) or before[columns].reset_index(drop=True).equals(now[columns].reset_index(drop=True))
 
 
 def _numeric(outcomes: dict[str, float | bool]) -> dict[str, float]:

@@ -78,7 +78,10 @@ def main() -> None:
 
         with Store(args.url) as store:
             campaign = Campaign.open(store, args.campaign)
-            event.listen(Engine, "commit", lambda _conn: stall())  # every row written, none committed
+            inserted: list[bool] = []
+            _after("INSERT", lambda: inserted.append(True))
+            # At the COMMIT of the transaction that wrote: every row written, none committed.
+            event.listen(Engine, "commit", lambda _conn: stall() if inserted else None)
             campaign.propose(args.count, strategy="sobol")
         return
     _after("UPDATE", stall)
