@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import emulator_campaign as ec
+from benchmarks import family
 from nfpopt.definition import CampaignDefinition, load_definition
 
 RESULTS = Path("benchmarks/results/calibration")
@@ -45,6 +46,7 @@ TARGET_OUTCOMES = ("internal_resistance_ohm", "capacity_2c_mah_g")
 COVERAGE_TARGET = (0.80, 0.95)
 CONFIDENT_P = 0.8  # "P(success) >= 0.8" ...
 CONFIDENT_TARGET = 0.8  # ... of which at least 80 % sinter
+HV_CHECKPOINTS = (12, 24)  # experiments after which the campaigns' hypervolume is reported
 
 
 # -- collecting proposals --------------------------------------------------------------------
@@ -95,6 +97,9 @@ def campaign_proposals(run: ec.Run, definition: CampaignDefinition, propose: Cal
             "experiment_id": truth["experiment_id"].to_numpy(),
         }
     )
+    sintered = truth["sintered"].astype(bool).to_numpy()
+    found = pd.DataFrame({"sintered": sintered, **{c: truth[c].where(sintered) for c in ec.OBJECTIVE_COLUMNS}})
+    head["hypervolume"] = ec.hypervolume_curve(simulated.prior_truth, found, definition)
     parts = [
         head,
         proposed[[c for c in recipe if c in proposed]],
@@ -231,6 +236,28 @@ def feasibility_scores(table: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def campaign_outcome(proposals: pd.DataFrame, maxima: dict[int, float] | None = None) -> dict[str, object]:
+    """What the campaigns found beside how well they predicted it: the truth hypervolume after
+    each checkpoint (median and IQR over campaigns, % of each lab's attainable maximum) and the
+    share of proposals that failed to sinter. Empty where the proposals carry no hypervolume."""
+    if "hypervolume" not in proposals:
+        return {}
+    labs = sorted(set(proposals["lab"]))
+    maxima = maxima or family.maxima(load_definition(ec.DEFINITION), labs, family_folder())
+    out: dict[str, object] = {"failed": float(1 - _measured_sintered(proposals).mean())}
+    for checkpoint in HV_CHECKPOINTS:
+        at = proposals[proposals["experiment"] == checkpoint]
+        if len(at):
+            shares = 100 * at["hypervolume"].astype(float) / at["lab"].map(maxima)
+            out[f"hv@{checkpoint}"] = ec.median_iqr(shares)
+    return out
+
+
+def family_folder() -> Path:
+    """Where the family's attainable maxima are cached."""
+    return Path("benchmarks/results/labs")
+
+
 # -- reports ----------------------------------------------------------------------------------
 def summarise(proposals: pd.DataFrame) -> dict[str, object]:
     """Every number of the report for one strategy's proposals."""
@@ -325,6 +352,19 @@ def markdown(proposals: pd.DataFrame) -> str:
             f"running base rate) {scores['brier_base_rate']:.3f}. Proposals with P(success) ≥ {CONFIDENT_P:g}: "
             f"{scores['confident_n']}, of which {_pct(scores['confident_sintered'])} sintered (target ≥ "
             f"{100 * CONFIDENT_TARGET:.0f} %): {_verdict(scores['confident_pass'])}.",
+        ]
+    outcome = campaign_outcome(proposals)
+    if outcome:
+        found_at = [
+            f"after {k} experiments {v[0]:.0f} % [{v[1]:.0f}, {v[2]:.0f}]"
+            for k in HV_CHECKPOINTS
+            if (v := outcome.get(f"hv@{k}")) is not None
+        ]
+        lines += [
+            "",
+            "What these campaigns found, beside how well they predicted it: hypervolume of the recipes made "
+            f"(truth, % of each lab's attainable maximum, median [IQR]) {', '.join(found_at)}; "
+            f"{_pct(outcome['failed'])} of the proposals failed to sinter.",
         ]
     return "\n".join(lines)
 

@@ -176,9 +176,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cold", action="store_true", help="time the first proposal too (no untimed warm-up)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--docs", default="docs/benchmarks.md", help="'' to skip")
+    parser.add_argument(
+        "--process",
+        action="store_true",
+        help="time `nfpopt propose --batch 4` as a whole process beside the warm call and the import floor",
+    )
     args = parser.parse_args(argv)
     sizes = [10] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeats = 1 if args.quick else args.repeats
+    if args.process:
+        from benchmarks.process_speed import main as process_main
+
+        return process_main(sizes, repeats, args.out, args.docs)
     frame = measure(args.strategies.split(","), sizes, repeats, warm=not args.cold)
     args.out.mkdir(parents=True, exist_ok=True)
     frame = merge(args.out / "speed.csv", frame)

@@ -8,39 +8,29 @@ result.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, parse_definition
 from nfpopt.duplicates import Prior, already_imported
 from nfpopt.exceptions import InputDataError
+from nfpopt.experiments import finished, non_dominated
 from nfpopt.objectives import utility_matrix
 from nfpopt.results import ParsedResult, parse_results
+from nfpopt.space.settable import MOVED
 from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
 
-PENDING = ("proposed", "running")
-FINISHED = ("measured", "failed")
+if TYPE_CHECKING:
+    from nfpopt.surrogates.skill import Skill
+
 #: Fits of a batch to try without holding the campaign's lock before fitting under it.
 OPTIMISTIC_TRIES = 2
 
-
-def finished(table: pd.DataFrame) -> pd.DataFrame:
-    """Experiments measured or failed (not proposed, running or abandoned); index kept."""
-    return table[table["status"].isin(FINISHED)] if len(table) else table
-
-
-def succeeded(definition: CampaignDefinition, table: pd.DataFrame) -> np.ndarray:
-    """Mask of experiments that succeeded: measured, with the feasibility outcome not false.
-
-    A measured experiment with no feasibility value recorded counts as a success (it could be
-    measured, so the layer held).
-    """
-    ok = np.array(table["status"].eq("measured"), dtype=bool) if len(table) else np.zeros(0, dtype=bool)
-    if definition.feasibility and definition.feasibility in table:
-        ok &= table[definition.feasibility].map(lambda v: v is not False).to_numpy(bool)
-    return ok
+#: The key of a proposed experiment's prediction record that holds the model skill judged then.
+MODEL_SKILL = "model_skill"
 
 
 @dataclass(frozen=True)
@@ -50,6 +40,16 @@ class ImportReport:
     experiment_ids: list[int]
     skipped_rows: list[str]
     ignored_columns: list[str]
+
+
+@dataclass(frozen=True)
+class StoredSkill:
+    """The model skill judged when batch ``batch`` was proposed, from ``results`` finished
+    experiments: by outcome, :meth:`nfpopt.surrogates.skill.Skill.as_dict` of each model."""
+
+    batch: int
+    results: int
+    models: dict[str, dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -205,35 +205,110 @@ class Campaign:
             recorded_by=recorded_by,
         )
 
-    def propose(self, batch_size: int | None = None, *, strategy: str | None = None) -> pd.DataFrame:
+    def propose(
+        self,
+        batch_size: int | None = None,
+        *,
+        strategy: str | None = None,
+        judge: bool = False,
+        on_step: Callable[[str], None] | None = None,
+    ) -> pd.DataFrame:
         """Propose the next batch with the campaign's strategy (or ``strategy``) and store it.
 
         Returns the stored batch (``experiment_id``, ``batch``, every parameter) with the
         strategy's explanation beside it: predicted outcomes and their sd, ``p_feasible`` and
         ``rationale`` (the same facts are kept with each experiment in the store).
-        """
-        from nfpopt.recommend.strategies import propose  # the recommender imports this module
 
+        ``judge``: also cross-validate the models the strategy fits, on the same results
+        (:meth:`judge_models`); the skill is stored with the batch, so that :meth:`stored_skill`
+        (and ``nfpopt status``) read it without fitting a model, and returned in
+        ``batch.attrs["model_skill"]``. ``on_step`` is told, in words, each slow step as it starts.
+        """
+        step = on_step or (lambda _text: None)
         size = batch_size or self.definition.batch_size
+        name = strategy or self.definition.strategy
         # The batch is stored only if the experiments it was fitted on are still all there are,
         # checked under the campaign's lock: a second `propose` at the same moment sees this
         # batch as pending and fits again. The fit itself runs unlocked, so `record` need not
         # wait for it; a campaign that keeps changing is finally fitted under the lock.
         for _ in range(OPTIMISTIC_TRIES):
-            seen = self.table()
-            batch = propose(self.definition, seen, size, strategy=strategy)
+            fitted = self._fit(size, name, judge=judge, step=step)
             with self.store.locked(self.name):
-                if _unchanged(seen, self.table()):
-                    return self.add_batch(batch)
+                if _unchanged(fitted[0], self.table()):
+                    return self._store_batch(*fitted)
         with self.store.locked(self.name):
-            return self.add_batch(propose(self.definition, self.table(), size, strategy=strategy))
+            return self._store_batch(*self._fit(size, name, judge=judge, step=step))
 
-    def add_batch(self, batch: pd.DataFrame) -> pd.DataFrame:
+    def _fit(
+        self, size: int, strategy: str, *, judge: bool, step: Callable[[str], None]
+    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Skill] | None]:
+        """The experiments read, the batch proposed from them (on the declared steps) and, with
+        ``judge``, the models' skill; nothing is stored."""
+        from nfpopt.recommend.strategies import propose  # torch loads only when a batch is proposed
+
+        table = self.table()
+        step(f"proposing {size} recipe(s) with {strategy} from {len(finished(table))} result(s)")
+        batch = self.settable(propose(self.definition, table, size, strategy=strategy), table)
+        skills = None
+        if judge:
+            step("judging the models on held-out results (cross-validation)")
+            skills = self.judge_models(table, strategy)
+        return table, batch, skills
+
+    def _store_batch(self, table: pd.DataFrame, batch: pd.DataFrame, skills: dict[str, Skill] | None) -> pd.DataFrame:
+        stored = self.add_batch(batch, model_skill=skills, results=len(finished(table)))
+        stored.attrs["model_skill"] = skills or {}
+        return stored
+
+    def settable(self, batch: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+        """A strategy's batch on the parameters' declared steps, every constraint still exact,
+        with no recipe already tried or pending in ``table`` (:meth:`SearchSpace.settable`). A
+        pool's recipes stay as they are: they are the samples on the shelf."""
+        if self.definition.candidate_pool is not None:
+            return batch
+        taken = table[table["status"] != "abandoned"] if len(table) else table
+        out = self.definition.space.settable(batch, taken)
+        if "moved" in out:
+            notes = out.pop("moved").map(lambda moved: f"; {MOVED}" if moved else "")
+            out["rationale"] = out.get("rationale", pd.Series("", index=out.index)).astype(str) + notes
+        return out
+
+    def judge_models(self, table: pd.DataFrame | None = None, strategy: str | None = None) -> dict[str, Skill]:
+        """The cross-validated skill of each model ``strategy`` (default: the campaign's) fits,
+        by outcome (:func:`nfpopt.surrogates.skill.campaign_skill`); non-model strategies are
+        judged with nfpopt's GP."""
+        from nfpopt.surrogates.skill import MIN_FINISHED, campaign_skill
+
+        table = self.table() if table is None else table
+        surrogate = "gp"
+        if len(finished(table)) >= MIN_FINISHED:  # below: answered without importing torch
+            from nfpopt.recommend.strategies import _BAYES_SURROGATES  # the strategy -> surrogate table
+
+            surrogate = _BAYES_SURROGATES.get(strategy or self.definition.strategy, "gp")
+        return campaign_skill(self.definition, table, surrogate=surrogate, seed=self.definition.seed)
+
+    def stored_skill(self) -> StoredSkill | None:
+        """The model skill judged at the newest proposal that judged it, or None (read from the
+        store: no model is fitted)."""
+        judged = [e for e in self.experiments() if e.prediction and MODEL_SKILL in e.prediction and e.batch]
+        if not judged:
+            return None
+        newest = max(judged, key=lambda e: (e.batch, e.experiment_id))
+        record = newest.prediction[MODEL_SKILL]  # type: ignore[index]
+        return StoredSkill(int(newest.batch), int(record["results"]), dict(record["models"]))  # type: ignore[arg-type]
+
+    def add_batch(
+        self, batch: pd.DataFrame, *, model_skill: Mapping[str, Skill] | None = None, results: int | None = None
+    ) -> pd.DataFrame:
         """Store a strategy's batch: the recipe columns as proposals, the rest (predictions,
-        ``p_feasible``, ``rationale``) as each experiment's prediction record."""
+        ``p_feasible``, ``rationale``) as each experiment's prediction record, with the
+        ``model_skill`` judged on ``results`` finished experiments, if given."""
         recipe = [c for c in (*self.definition.space.names, *self.definition.space.derived_names) if c in batch]
         explanation = batch.drop(columns=recipe).reset_index(drop=True)
         predictions = [_plain(row) for row in explanation.to_dict(orient="records")] if explanation.shape[1] else None
+        if model_skill is not None:
+            judged = {"results": results, "models": {name: skill.as_dict() for name, skill in model_skill.items()}}
+            predictions = [{**row, MODEL_SKILL: judged} for row in predictions or [{} for _ in range(len(batch))]]
         stored = self.add_proposals(batch[recipe], predictions)
         return pd.concat([stored, explanation], axis=1)
 
@@ -318,19 +393,6 @@ class Campaign:
             return good.iloc[0:0]
         utility = utility_matrix(good, self.definition.objectives)
         return good[non_dominated(utility)]
-
-
-def non_dominated(utility: np.ndarray) -> np.ndarray:
-    """Mask of rows not dominated by any other (all columns maximised).
-
-    Plain numpy on purpose: ``status`` should not import torch just to compare a few rows.
-    """
-    n = len(utility)
-    mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        dominates_i = np.all(utility >= utility[i], axis=1) & np.any(utility > utility[i], axis=1)
-        mask[i] = not dominates_i.any()
-    return mask
 
 
 def _unchanged(before: pd.DataFrame, now: pd.DataFrame) -> bool:

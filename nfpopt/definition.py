@@ -59,6 +59,7 @@ _TOP_LEVEL = {
     "outcomes",
     "feasibility",
     "candidates",
+    "instruments",
 }
 #: Most recipes one batch (or the initial design) may hold; more is a typo, not a lab's batch.
 MAX_BATCH_SIZE = 1000
@@ -86,6 +87,10 @@ class CampaignDefinition:
     initial_design_size: int = 5
     description: str = ""
     candidate_pool: pd.DataFrame | None = field(default=None, compare=False)
+    #: ``[instruments]``: the equivalent circuit of the impedance fits and the discharge cut-off
+    #: that ``nfpopt extract`` uses (None: the paper's R0-p(R1,CPE1)-p(R2,CPE2) and 2.0 V).
+    circuit: str | None = None
+    cutoff_v: float | None = None
     source_text: str = field(default="", compare=False, repr=False)
 
     def outcome(self, name: str) -> OutcomeSpec:
@@ -192,18 +197,19 @@ def _parameter(reader: _Reader) -> Parameter:
     name = reader.column_name("name")
     unit = reader.table.get("unit", "")
     if kind in ("continuous", "integer"):
-        reader.no_extra({"name", "type", "bounds", "unit", "description"})
+        reader.no_extra({"name", "type", "bounds", "unit", "description", "step"})
         bounds = reader.require("bounds")
         if not isinstance(bounds, list) or len(bounds) != 2 or not all(_finite(b) for b in bounds):
             raise reader.fail("bounds", bounds, "write two finite numbers (no inf or nan), e.g. bounds = [500, 560]")
         lower, upper = bounds
         if not lower < upper:
             raise reader.fail("bounds", bounds, f"lower must be below upper; write bounds = [{upper}, {lower}]")
+        step = _step(reader, kind, lower, upper)
         if kind == "integer":
             if lower != int(lower) or upper != int(upper):
                 raise reader.fail("bounds", bounds, "an integer parameter needs whole-number bounds")
-            return IntegerParameter(name, int(lower), int(upper), unit)
-        return ContinuousParameter(name, float(lower), float(upper), unit)
+            return IntegerParameter(name, int(lower), int(upper), unit, None if step is None else int(step))
+        return ContinuousParameter(name, float(lower), float(upper), unit, step)
     if kind == "categorical":
         reader.no_extra({"name", "type", "values", "unit", "description"})
         values = reader.require("values")
@@ -222,6 +228,24 @@ def _parameter(reader: _Reader) -> Parameter:
             raise reader.fail("value", value, "write a finite number or a string")
         return FixedParameter(name, float(value) if not isinstance(value, str) else value, unit)
     raise reader.fail("type", kind, "use one of 'continuous', 'integer', 'categorical', 'fixed'")
+
+
+def _step(reader: _Reader, kind: str, lower: float, upper: float) -> float | None:
+    """The ``step`` a parameter is set to in the lab (its resolution), or None: positive, whole
+    for an integer parameter, and with at least one multiple of it inside the bounds."""
+    if "step" not in reader.table:
+        return None
+    step = reader.number("step")
+    unit = f" {reader.table['unit']}" if reader.table.get("unit") else ""
+    if step <= 0:
+        raise reader.fail("step", reader.table["step"], f"write the resolution the lab sets it to, e.g. step = 1{unit}")
+    if kind == "integer" and step != int(step):
+        raise reader.fail("step", reader.table["step"], "an integer parameter needs a whole-number step")
+    if math.floor(upper / step + 1e-9) < math.ceil(lower / step - 1e-9):
+        raise reader.fail(
+            "step", reader.table["step"], f"no multiple of it lies in bounds [{lower:g}, {upper:g}]; use a finer step"
+        )
+    return step
 
 
 def _constraint(reader: _Reader, names: set[str]) -> Constraint:
@@ -406,6 +430,7 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         initial_design_size=campaign.integer("initial_design_size", 5, minimum=1, maximum=MAX_BATCH_SIZE),
         description=str(campaign.table.get("description", "")),
         candidate_pool=pool,
+        **_instruments(document, source),
         source_text=text,
     )
 
@@ -419,7 +444,7 @@ def _check_satisfiable(space: SearchSpace, source: str) -> None:
     listed = "; ".join(f"constraints[{i}]: {_describe(space.constraints[i])}" for i in failing)
     together = " together" if len(failing) > 1 else ""
     raise CampaignDefinitionError(
-        f"{source}: no recipe can satisfy this campaign: none of {SATISFIABILITY_DRAWS} recipes spread over "
+        f"{source}: no recipe can satisfy this campaign: none of {SATISFIABILITY_DRAWS} random recipes spread over "
         f"the parameter bounds meets{together} {listed}. Widen the parameters' bounds or relax the constraint"
     )
 
@@ -429,6 +454,28 @@ def _describe(constraint: Constraint) -> str:
     if isinstance(constraint, MixtureConstraint) and constraint.remainder and constraint.min_remainder:
         text += f", {constraint.remainder} >= {constraint.min_remainder:g}"
     return text
+
+
+def _instruments(document: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The ``[instruments]`` table: ``circuit`` (impedance.py notation) and ``cutoff_v``."""
+    if "instruments" not in document:
+        return {}
+    from nfpopt.instruments.impedance_fit import circuit_problem
+
+    reader = _Reader(document["instruments"], "instruments", source)
+    reader.no_extra({"circuit", "cutoff_v"})
+    settings: dict[str, Any] = {}
+    if "circuit" in reader.table:
+        settings["circuit"] = reader.text("circuit")
+        problem = circuit_problem(settings["circuit"])
+        if problem:
+            raise reader.fail("circuit", settings["circuit"], problem)
+    cutoff_v = reader.optional_number("cutoff_v")
+    if cutoff_v is not None:
+        if not 0.0 < cutoff_v < 10.0:
+            raise reader.fail("cutoff_v", cutoff_v, "write the discharge cut-off in volts, between 0 and 10")
+        settings["cutoff_v"] = cutoff_v
+    return settings
 
 
 def _read_pool(campaign: _Reader, space: SearchSpace, base_dir: Path) -> pd.DataFrame:

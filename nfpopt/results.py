@@ -18,6 +18,7 @@ import pandas as pd
 
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError, SuspiciousValueWarning
+from nfpopt.space.parameters import shown
 from nfpopt.space.units import unit_slip
 
 ID_COLUMN = "experiment_id"
@@ -95,7 +96,7 @@ def _boolean(value: object, where: str) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise InputDataError(f"{where}: {value!r} is not true/false")
+    raise InputDataError(f"{where}: {shown(value)} is not true/false; write true or false")
 
 
 def _number(value: object, where: str) -> float | None:
@@ -106,9 +107,9 @@ def _number(value: object, where: str) -> float | None:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputDataError(f"{where}: {value!r} is not a number") from None
+        raise InputDataError(f"{where}: {shown(value)} is not a number") from None
     if not math.isfinite(number):
-        raise InputDataError(f"{where}: {value!r} is not a finite number")
+        raise InputDataError(f"{where}: {shown(value)} is not a finite number")
     return number
 
 

@@ -95,12 +95,44 @@ def _with(old: str, new: str) -> str:
         pytest.param(_with("lower = 0", 'lower = -5\nscale = "log"'), "declare lower = 0", id="log_of_negative"),
         pytest.param(_with("lower = 0", 'scale = "log"'), "declare lower = 0", id="log_without_lower_bound"),
         pytest.param(_with("lower = 0", 'lower = 0\nhurdle = "yes"'), "outcomes[0].hurdle", id="hurdle_not_boolean"),
+        pytest.param(
+            _with("bounds = [400, 600]", "bounds = [400, 600]\nstep = 0"), "parameters[0].step", id="zero_step"
+        ),
+        pytest.param(
+            _with("bounds = [400, 600]", "bounds = [400, 600]\nstep = -1"), "e.g. step = 1", id="negative_step"
+        ),
+        pytest.param(
+            _with("bounds = [400, 600]", 'bounds = [400, 600]\nstep = "1 C"'), "finite number", id="text_step"
+        ),
+        pytest.param(
+            _with("bounds = [0, 10]", "bounds = [0.2, 0.4]\nstep = 0.5"), "use a finer step", id="step_misses_bounds"
+        ),
+        pytest.param(
+            _with('type = "continuous"\nbounds = [400, 600]', 'type = "integer"\nbounds = [400, 600]\nstep = 2.5'),
+            "whole-number step",
+            id="fractional_step_of_an_integer",
+        ),
     ],
 )
 def test_bad_definitions_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(CampaignDefinitionError, match=None) as info:
         parse_definition(text, source="bad.toml")
     assert fragment in str(info.value) and "bad.toml" in str(info.value)
+
+
+def test_the_campaign_files_declare_the_steps_a_lab_can_set() -> None:
+    space = load_definition(ROOT / "campaigns" / "nfp_rate.toml").space
+    steps = {p.name: p.step for p in space.free if p.kind == "continuous"}
+    assert steps == {
+        "glass_ssa_m2_g": 0.5,
+        "alumina_ssa_m2_g": 1.0,
+        "ab_wt_pct": 0.1,
+        "alumina_wt_pct": 0.1,
+        "calcination_temp_c": 1.0,
+        "calcination_time_min": 1.0,
+    }
+    alloy = load_definition(ROOT / "campaigns" / "alloy_ageing.toml").space
+    assert all(p.step for p in alloy.free if p.kind == "continuous")
 
 
 NFP_RATE = (ROOT / "campaigns" / "nfp_rate.toml").read_text(encoding="utf-8")

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import pandas as pd
+from rich.table import Table
 
-from nfpopt.campaign import Campaign, finished
-from nfpopt.cli.common import console, fail, json_records, named, read_table, warnings_shown
+from nfpopt.campaign import Campaign, StoredSkill
+from nfpopt.cli.common import console, fail, json_records, named, progress, read_table, warnings_shown
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import MAX_BATCH_SIZE, STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
-from nfpopt.store import DB_ENV_VAR, Store, default_url
+from nfpopt.experiments import finished
+from nfpopt.store import DB_ENV_VAR, ExperimentRecord, Store, default_url
 from nfpopt.store.engine import normalise_url
-from nfpopt.surrogates.skill import MIN_FINISHED, TOO_FEW_RESULTS, Skill, campaign_skill
 
 db_option = click.option(
     "--db",
@@ -184,6 +185,10 @@ def propose_command(
 ) -> None:
     """Propose the next fabrication batch and store it as 'proposed'.
 
+    Each recipe lies on the steps its parameters declare in the campaign file (step = 1 for a
+    furnace set to 1 °C), with every constraint still exact and none a repeat of a tried or
+    pending recipe; a candidate pool's recipes are proposed as they are.
+
     Once the campaign has enough results to model, each recipe comes with its predicted outcomes
     (the model's point and 90 % interval, in the outcome's units, with the scale it was modelled
     on), its probability of success (p_feasible, where the campaign has a feasibility outcome)
@@ -192,16 +197,16 @@ def propose_command(
     a constant is labelled so.
     """
     check_output(output, db_url)
-    with open_campaign(db_url, campaign_name) as campaign:
-        batch = campaign.propose(batch_size, strategy=strategy)
-        definition, experiments = campaign.definition, campaign.table()
+    with open_campaign(db_url, campaign_name) as campaign, progress("opening the campaign") as step:
+        batch = campaign.propose(batch_size, strategy=strategy, judge=True, on_step=step)
+        definition = campaign.definition
+    skills = {name: skill.as_dict() for name, skill in batch.attrs["model_skill"].items()}
     if output is not None:
-        batch.to_csv(output, index=False)
+        _rounded(batch).to_csv(output, index=False)
     if as_json:
-        click.echo(json_records(batch))
+        click.echo(json_records(_rounded(batch)))
         return
     chosen = strategy or definition.strategy
-    skills = _model_skill(definition, experiments, chosen)
     _print_skill(skills, definition)
     title = f"batch {int(batch['batch'].iloc[0])}: {len(batch)} recipe(s) ({chosen})"
     fixed = [p.name for p in definition.space.parameters if p not in definition.space.free]
@@ -217,11 +222,22 @@ def propose_command(
         console.print(f"wrote {output}")
 
 
-def _exploring(skills: dict[str, Skill], batch: pd.DataFrame) -> str:
-    """What each rationale adds while a model it leans on is no better than a constant."""
+def _rounded(batch: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """The batch as a file carries it: predictions and P(success) to ``digits`` significant
+    figures (the recipes already lie on their declared steps)."""
+    out = batch.copy()
+    for column in out:
+        if (column.startswith("predicted_") or column == "p_feasible") and pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(lambda v: float(f"{v:.{digits}g}") if pd.notna(v) else v)
+    return out
+
+
+def _exploring(skills: dict[str, dict[str, object]], batch: pd.DataFrame) -> str:
+    """What each rationale adds while a model it leans on is no better than a constant (skills as
+    :meth:`~nfpopt.surrogates.skill.Skill.as_dict` gives them; a model not judged has 0 folds)."""
     if not any(c.startswith("predicted_") for c in batch):  # an initial design: no model involved
         return ""
-    blind = [name for name, skill in skills.items() if skill.note is None and not skill.has_skill]
+    blind = [name for name, skill in skills.items() if skill["folds"] and not skill["has_skill"]]
     if not blind:
         return ""
     names = ", ".join(blind)
@@ -232,10 +248,14 @@ def _exploring(skills: dict[str, Skill], batch: pd.DataFrame) -> str:
 @click.argument("ids", nargs=-1, type=int, required=True)
 @db_option
 @campaign_option
-def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str | None) -> None:
+@json_option
+def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
     """Mark proposed experiments as running (fabrication started)."""
     with open_campaign(db_url, campaign_name) as campaign:
         campaign.start(list(ids))
+    if as_json:
+        click.echo(json.dumps({"running": list(ids)}))
+        return
     console.print(f"running: {list(ids)}")
 
 
@@ -244,10 +264,16 @@ def start_command(ids: tuple[int, ...], db_url: str | None, campaign_name: str |
 @click.option("--reason", required=True, help="Why the experiments were given up.")
 @db_option
 @campaign_option
-def abandon_command(ids: tuple[int, ...], reason: str, db_url: str | None, campaign_name: str | None) -> None:
+@json_option
+def abandon_command(
+    ids: tuple[int, ...], reason: str, db_url: str | None, campaign_name: str | None, as_json: bool
+) -> None:
     """Give up proposed or running experiments (they stay in the history)."""
     with open_campaign(db_url, campaign_name) as campaign:
         campaign.abandon(list(ids), reason)
+    if as_json:
+        click.echo(json.dumps({"abandoned": list(ids), "reason": reason}))
+        return
     console.print(f"abandoned: {list(ids)}")
 
 
@@ -277,22 +303,36 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
 
 
 @click.command("status")
+@click.option(
+    "--skill",
+    "judge",
+    is_flag=True,
+    help="Judge the models now, on every result so far (fits them: loads the modelling libraries, takes seconds).",
+)
 @db_option
 @campaign_option
 @json_option
-def status_command(db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+def status_command(judge: bool, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
     """Experiments by status, the best so far, the Pareto set and each model's skill.
 
     The skill of a model is how well it predicts results it was not fitted on (5-fold
     cross-validated R² of each modelled outcome, AUC and Brier score of the feasibility
-    classifier), against a constant; below two results: "not enough results to judge the models yet".
+    classifier), against a constant. 'propose' judges the models each time and stores the skill
+    with the batch; status shows the newest, saying how many results were recorded since
+    (--skill judges them afresh). Below two results: "not enough results to judge the models yet".
     """
     with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         status = campaign.status()
         definition = campaign.definition
         objectives = [o.outcome for o in definition.objectives]
         name = campaign.name
-        skills = _model_skill(definition, status.experiments, definition.strategy)
+        results = len(finished(status.experiments))
+        if judge:
+            with progress("judging the models on held-out results (cross-validation)"):
+                fresh = campaign.judge_models(status.experiments)
+            stored = StoredSkill(0, results, {outcome: skill.as_dict() for outcome, skill in fresh.items()})
+        else:
+            stored = campaign.stored_skill()
     if as_json:
         click.echo(
             json.dumps(
@@ -303,7 +343,8 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
                     "pareto": json.loads(json_records(status.pareto[_summary_columns(status.pareto, objectives)]))
                     if len(status.pareto)
                     else [],
-                    "model_skill": {outcome: skill.as_dict() for outcome, skill in skills.items()},
+                    "model_skill": stored.models if stored else {},
+                    "model_skill_judged": _judged(stored, results),
                 },
                 indent=2,
             )
@@ -312,11 +353,29 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
     console.print(named("campaign ", name, ": " + ", ".join(f"{k} {v}" for k, v in status.counts.items())))
     for outcome, best in status.best.items():
         console.print(f"  best {outcome}: {best['value']:.4g} (experiment {best['experiment_id']})")
-    _print_skill(skills, definition)
+    if stored is None:
+        console.print("model skill: not judged yet; 'nfpopt propose' judges the models, 'nfpopt status --skill' now")
+    else:
+        judged = _judged(stored, results)
+        if judged["batch"] and judged["results_since"]:
+            console.print(
+                f"model skill as judged at batch {judged['batch']} on {stored.results} result(s); "
+                f"{judged['results_since']} recorded since ('nfpopt status --skill' judges them afresh):",
+                highlight=False,
+            )
+        _print_skill(stored.models, definition)
     if len(status.experiments):
         console.print(frame_table(status.experiments[_summary_columns(status.experiments, objectives)], "experiments"))
     if len(status.pareto):
         console.print(frame_table(status.pareto[_summary_columns(status.pareto, objectives)], "Pareto set"))
+
+
+def _judged(stored: StoredSkill | None, results: int) -> dict[str, int | None]:
+    """When the skill shown was judged: the batch (None: just now), on how many results, and how
+    many results came since."""
+    if stored is None:
+        return {"batch": None, "results": None, "results_since": None}
+    return {"batch": stored.batch or None, "results": stored.results, "results_since": results - stored.results}
 
 
 @click.command("export")
@@ -329,27 +388,75 @@ def status_command(db_url: str | None, campaign_name: str | None, as_json: bool)
 )
 @db_option
 @campaign_option
-def export_command(output: Path | None, db_url: str | None, campaign_name: str | None) -> None:
-    """Export every experiment (parameters, outcomes, status, notes) as CSV."""
+@json_option
+def export_command(output: Path | None, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+    """Export every experiment (parameters, outcomes, status, notes) as CSV (--json: as JSON records)."""
     check_output(output, db_url)
     with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         table = campaign.table()
-    if output is None:
+    if output is not None:
+        table.to_csv(output, index=False)
+    if as_json:
+        click.echo(json.dumps({"file": str(output), "experiments": len(table)}) if output else json_records(table))
+    elif output is None:
         click.echo(table.to_csv(index=False), nl=False)
     else:
-        table.to_csv(output, index=False)
         console.print(f"wrote {len(table)} experiment(s) to {output}")
+
+
+@click.command("campaigns")
+@db_option
+@json_option
+def campaigns_command(db_url: str | None, as_json: bool) -> None:
+    """List the campaigns in the database, each with its experiments by status."""
+    try:
+        with Store(db_url or default_url(), read_only=True) as store:
+            url = store.url
+            rows = [
+                {
+                    "campaign": record.name,
+                    "created_at": record.created_at.isoformat(timespec="seconds"),
+                    "counts": _counts(store.experiments(record.name)),
+                }
+                for record in store.list_campaigns()
+            ]
+    except NfpoptError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"database": url, "campaigns": rows}, indent=2))
+        return
+    if not rows:
+        console.print(f"{url} holds no campaign yet; create one with nfpopt init FILE")
+        return
+    table = Table(title=f"campaigns in {url}", title_justify="left")
+    for head in ("campaign", "created (UTC)", *_STATUSES):
+        table.add_column(head, justify="left" if head in ("campaign", "created (UTC)") else "right")
+    for row in rows:
+        table.add_row(row["campaign"], row["created_at"][:16], *(str(row["counts"][s]) for s in _STATUSES))
+    console.print(table)
+
+
+_STATUSES = ("proposed", "running", "measured", "failed", "abandoned")
+
+
+def _counts(experiments: Sequence[ExperimentRecord]) -> dict[str, int]:
+    """Experiments by status, every status named (0 where none)."""
+    statuses = [str(e.status) for e in experiments]
+    return {status: statuses.count(status) for status in _STATUSES}
 
 
 @click.command("delete")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
 @db_option
-def delete_command(name: str, yes: bool, db_url: str | None) -> None:
+@json_option
+def delete_command(name: str, yes: bool, db_url: str | None, as_json: bool) -> None:
     """Delete the campaign NAME with all its experiments and results, for good.
 
     Asks first; export it beforehand (nfpopt export -o backup.csv) to keep a copy.
     """
+    if as_json and not yes:
+        fail("--json asks no questions: pass --yes as well to delete")
     try:
         with Store(db_url or default_url(), create=False) as store:
             count = len(store.experiments(store.get_campaign(name)))
@@ -361,6 +468,9 @@ def delete_command(name: str, yes: bool, db_url: str | None) -> None:
         fail("nothing deleted (no answer); pass --yes to delete without asking")
     except NfpoptError as exc:
         fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"deleted": name, "experiments": deleted}))
+        return
     console.print(named("deleted campaign ", name, f" and its {deleted} experiment(s)"))
 
 
@@ -369,26 +479,18 @@ def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
     return lead + [c for c in objectives if c in frame]
 
 
-def _model_skill(definition: CampaignDefinition, experiments: pd.DataFrame, strategy: str) -> dict[str, Skill]:
-    """Each model's cross-validated skill, for the surrogate ``strategy`` uses (a GP otherwise)."""
-    surrogate = "gp"
-    if len(finished(experiments)) >= MIN_FINISHED:  # below: answered without importing torch
-        from nfpopt.recommend.strategies import _BAYES_SURROGATES  # the strategy -> surrogate table
-
-        surrogate = _BAYES_SURROGATES.get(strategy, "gp")
-    return campaign_skill(definition, experiments, surrogate=surrogate, seed=definition.seed)
-
-
-def _print_skill(skills: dict[str, Skill], definition: CampaignDefinition) -> None:
-    """One 'model skill' line per model; one line in all while there is nothing to judge."""
+def _print_skill(skills: dict[str, dict[str, object]], definition: CampaignDefinition) -> None:
+    """One 'model skill' line per model; one line in all while every model says the same (too few
+    results). ``skills``: :meth:`~nfpopt.surrogates.skill.Skill.as_dict` of each model."""
     if not skills:
         return
-    if all(skill.note == TOO_FEW_RESULTS for skill in skills.values()):
-        console.print(f"model skill: {TOO_FEW_RESULTS}", highlight=False)
+    texts = {str(skill["text"]) for skill in skills.values()}
+    if len(texts) == 1 and not any(skill["folds"] for skill in skills.values()):
+        console.print(f"model skill: {texts.pop()}", highlight=False)
         return
     for outcome, skill in skills.items():
-        label = heading(outcome, definition.outcome(outcome).unit) if skill.kind == "outcome" else f"P({outcome})"
-        console.print(f"model skill, {label}: {skill.describe()}", highlight=False, markup=False)
+        label = heading(outcome, definition.outcome(outcome).unit) if skill["kind"] == "outcome" else f"P({outcome})"
+        console.print(f"model skill, {label}: {skill['text']}", highlight=False, markup=False)
 
 
 def _units(definition: CampaignDefinition) -> dict[str, str]:
@@ -409,5 +511,6 @@ COMMANDS = (
     abandon_command,
     status_command,
     export_command,
+    campaigns_command,
     delete_command,
 )

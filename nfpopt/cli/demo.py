@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nfpopt.campaign import Campaign
-from nfpopt.cli.common import console, fail
+from nfpopt.cli.common import console, err_console, fail, json_records
 from nfpopt.definition import load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.paper import data_dir, paper_cells
@@ -58,7 +59,10 @@ def default_campaign_file() -> Path:
     default=None,
     help="Keep the simulated campaign in this new SQLite file [default: a temporary one].",
 )
-def demo_command(experiments: int, noise: float, seed: int, campaign_file: Path | None, db_path: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for scripts.")
+def demo_command(
+    experiments: int, noise: float, seed: int, campaign_file: Path | None, db_path: Path | None, as_json: bool
+) -> None:
     """Simulate the paper's campaign from Cell A alone, the emulator standing in for the lab.
 
     Ends with the best recipes found beside the paper's best cell, E.
@@ -76,7 +80,7 @@ def demo_command(experiments: int, noise: float, seed: int, campaign_file: Path 
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=console,
+                console=err_console,
             ) as progress:
                 task = progress.add_task("campaign", total=experiments)
                 result = simulate_campaign(
@@ -95,6 +99,11 @@ def demo_command(experiments: int, noise: float, seed: int, campaign_file: Path 
         fail(str(exc))
     table = result.experiments
     new = table[table["source"] == "proposed"]
+    if as_json:
+        pareto = status.pareto[["experiment_id", *(c for c in _SHOWN if c in status.pareto)]]
+        summary = {"experiments": len(new), "failed": int((new["status"] == "failed").sum())}
+        click.echo(json.dumps(summary | {"pareto": json.loads(json_records(pareto))}, indent=2))
+        return
     console.print(
         f"{len(new)} experiments ({definition.strategy}, batches of {definition.batch_size}, noise "
         f"{noise:g}): {int((new['status'] == 'failed').sum())} did not sinter"
@@ -118,3 +127,6 @@ def _fmt(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     return f"{value:.4g}" if isinstance(value, float | int) and not isinstance(value, bool) else str(value)
+
+
+COMMANDS = (demo_command,)

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from nfpopt.cli.campaign_commands import COMMANDS
-from nfpopt.cli.common import console, fail, json_records, read_table
-from nfpopt.cli.demo import demo_command
-from nfpopt.cli.report import report_command
-from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
-from nfpopt.emulator import OUTCOME_COLUMNS, emulate
+from nfpopt.cli.common import console, error_record, fail, json_records, read_table
 from nfpopt.exceptions import NfpoptError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Modules whose ``COMMANDS`` join the group, imported only when a command is looked up (not for
+#: ``--version``); none of them imports a modelling library (torch, scikit-learn) at import.
+COMMAND_MODULES = ("nfpopt.cli.campaign_commands", "nfpopt.cli.demo", "nfpopt.cli.report", "nfpopt.cli.instruments")
+
+
+class LazyGroup(click.Group):
+    """A group that imports its commands' modules the first time it lists or looks one up, and
+    answers an error as JSON (``{"error", "file", "row", "column"}``) when ``--json`` was given."""
+
+    def __init__(self, *args: Any, modules: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules = modules
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for module in self.modules:
+            for command in importlib.import_module(module).COMMANDS:
+                self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def main(self, args: Any = None, *pargs: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or "--json" not in argv:
+            return super().main(argv, *pargs, standalone_mode=standalone_mode, **kwargs)
+        try:
+            code = super().main(argv, *pargs, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:  # usage errors, unreadable files: as JSON too
+            click.echo(json.dumps(error_record(exc.format_message())))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(json.dumps(error_record("aborted")))
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def emulate_table(table: pd.DataFrame, *, noise: float, seed: int | None, source: str) -> pd.DataFrame:
@@ -22,6 +67,11 @@ def emulate_table(table: pd.DataFrame, *, noise: float, seed: int | None, source
     Rows whose ``cell_type`` is not ``glass_ceramic`` (e.g. the paper's liquid-electrolyte
     reference) are not co-fired cells and are dropped.
     """
+    import pandas as pd
+
+    from nfpopt.cli.tables import REPORTED_SUFFIX
+    from nfpopt.emulator import OUTCOME_COLUMNS, emulate
+
     if "cell_type" in table:
         table = table[table["cell_type"].fillna("glass_ceramic") == "glass_ceramic"]
     table = table.reset_index(drop=True)
@@ -31,13 +81,14 @@ def emulate_table(table: pd.DataFrame, *, noise: float, seed: int | None, source
     return merged
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, modules=COMMAND_MODULES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nfpopt")
 def cli() -> None:
     """nfpopt: plan materials-processing experiments with Bayesian optimisation.
 
     Its first campaign is the NFP glass-ceramic cathode co-fired on beta''-alumina of
-    Yamauchi et al., Sci. Rep. 10:9453 (2020).
+    Yamauchi et al., Sci. Rep. 10:9453 (2020). Every command takes --json; an error then
+    comes as one JSON object ({"error", "file", "row", "column"}) and exit status 2.
     """
 
 
@@ -59,16 +110,39 @@ def cli() -> None:
     help="Write recipes and outcomes to this CSV.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON records.")
-def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path | None, as_json: bool) -> None:
+@click.option(
+    "--raw",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each experiment's raw instrument files (impedance, discharges, DTA) and a manifest "
+    "into this new folder, for `nfpopt extract`.",
+)
+@click.option("--rates", default=None, help="With --raw: C-rates to discharge at, e.g. 0.1,0.5,2 [default: Table 1's].")
+def emulate_command(
+    recipes: Path,
+    noise: float,
+    seed: int | None,
+    output: Path | None,
+    as_json: bool,
+    raw: Path | None,
+    rates: str | None,
+) -> None:
     """Evaluate a CSV of recipes with the paper-calibrated process emulator.
 
     RECIPES needs the columns glass_ssa_m2_g, alumina_ssa_m2_g, ab_wt_pct, alumina_wt_pct,
     calcination_temp_c, calcination_time_min, roughening (none|cathode|both) and optionally
     cell_area_cm2 and test_temp_c. If the file already holds outcomes (e.g. the paper's cells,
     data/yamauchi2020_cells.csv), they are kept as <name>_reported and shown side by side.
+    With --raw DIR it also writes what the instruments would export (docs/instruments.md).
     """
+    from nfpopt.cli.instruments import parse_rates, write_raw
+    from nfpopt.cli.tables import REPORTED_SUFFIX, outcome_table, side_by_side_table
+
+    c_rates = parse_rates(rates) if raw is not None else ()
     try:
         result = emulate_table(read_table(recipes), noise=noise, seed=seed, source=str(recipes))
+        if raw is not None:
+            write_raw(result, raw, rates=c_rates, noise=noise, seed=seed)
     except NfpoptError as exc:
         fail(str(exc))
     if output is not None:
@@ -82,20 +156,23 @@ def emulate_command(recipes: Path, noise: float, seed: int | None, output: Path 
         console.print(outcome_table(result, f"{recipes.name}: emulated outcomes"))
     if output is not None:
         console.print(f"wrote {len(result)} rows to {output}")
+    if raw is not None:
+        console.print(f"wrote raw instrument files and manifest.csv to {raw}")
 
 
 @cli.command("replay")
-def replay_command() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON records.")
+def replay_command(as_json: bool) -> None:
     """Replay the paper's cells (A-E, pouch, low temperature, 5 wt% AB) through the emulator."""
+    from nfpopt.cli.tables import side_by_side_table
     from nfpopt.paper import paper_cells_path
 
     path = paper_cells_path()
     result = emulate_table(read_table(path), noise=0.0, seed=None, source=str(path))
+    if as_json:
+        click.echo(json_records(result))
+        return
     console.print(side_by_side_table(result, "Yamauchi et al. 2020: reported → emulated"))
-
-
-for _command in (*COMMANDS, demo_command, report_command):
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -42,16 +42,16 @@ def side_by_side_table(frame: pd.DataFrame, title: str) -> Table:
 
     Only quantities with at least one reported value are shown.
     """
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=title, title_justify="left", show_lines=False, padding=(0, 1, 0, 0), pad_edge=False)
     table.add_column("cell")
-    table.add_column("")
+    table.add_column("", min_width=len("emulator"))  # no word of a label or heading is cut
     shown = [
         (col, head, digits)
         for col, head, digits in _SIDE_BY_SIDE
         if col + REPORTED_SUFFIX in frame and frame[col + REPORTED_SUFFIX].notna().any()
     ]
     for _, head, _ in shown:
-        table.add_column(head, justify="right")
+        table.add_column(head, justify="right", min_width=max(len(word) for word in head.split()))
     for label, (_, row) in zip(row_labels(frame), frame.iterrows(), strict=True):
         table.add_row(label, "paper", *(_fmt(row[c + REPORTED_SUFFIX], d) for c, _, d in shown))
         table.add_row("", "emulator", *(_fmt(row[c], d) for c, _, d in shown), end_section=True)

@@ -38,8 +38,8 @@ from botorch.sampling.list_sampler import ListSampler
 from botorch.sampling.normal import SobolQMCNormalSampler
 from threadpoolctl import threadpool_limits
 
-from nfpopt.campaign import PENDING, finished, succeeded
 from nfpopt.definition import CampaignDefinition
+from nfpopt.experiments import PENDING, finished, succeeded
 from nfpopt.objectives import Objective, OutcomeSpec, utility_matrix
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from nfpopt.campaign import non_dominated
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError
+from nfpopt.experiments import non_dominated
 from nfpopt.objectives import utility_matrix
 from nfpopt.space import CategoricalParameter, FixedParameter
 

@@ -50,9 +50,9 @@ import pandas as pd
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from optuna.trial import FrozenTrial, TrialState, create_trial
 
-from nfpopt.campaign import PENDING
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError, UnsupportedError
+from nfpopt.experiments import PENDING
 from nfpopt.objectives import Objective
 from nfpopt.recommend.candidates import untried_pool
 from nfpopt.space import (

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from nfpopt.campaign import Campaign, finished, succeeded
+from nfpopt.campaign import Campaign
+from nfpopt.experiments import finished, succeeded
 from nfpopt.report import figures
 from nfpopt.report.content import ReportContent, gather
+from nfpopt.report.fits import fits_section
 from nfpopt.report.labels import name_label, pretty_unit, unit_of, words
 from nfpopt.report.page import Section, fmt, headers, page, plain_words, table_html
 
@@ -19,10 +22,13 @@ from nfpopt.report.page import Section, fmt, headers, page, plain_words, table_h
 PAPER_BEST = {"internal_resistance_ohm": "E", "capacity_2c_mah_g": "C"}
 
 
-def write_report(campaign: Campaign | ReportContent, directory: Path, *, seed: int = 0) -> Path:
+def write_report(
+    campaign: Campaign | ReportContent, directory: Path, *, seed: int = 0, fits: Sequence[Path] = ()
+) -> Path:
     """Draw the campaign's report into ``directory`` (created); returns the page's path.
 
     ``campaign`` may also be what :func:`~nfpopt.report.content.gather` read from it before.
+    ``fits``: folders of Nyquist figures from ``nfpopt extract``, shown in their own section.
     """
     content = campaign if isinstance(campaign, ReportContent) else gather(campaign, seed=seed)
     directory.mkdir(parents=True, exist_ok=True)
@@ -35,6 +41,9 @@ def write_report(campaign: Campaign | ReportContent, directory: Path, *, seed: i
         _feasibility(content, directory),
         _experiments(content),
     ]
+    fitted = fits_section(fits, directory)
+    if fitted is not None:
+        sections.insert(-1, fitted)
     definition = content.definition
     subtitle = (
         f"{definition.description} · strategy {definition.strategy}, batches of {definition.batch_size} · "

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from nfpopt.campaign import Campaign, CampaignStatus, finished
+from nfpopt.campaign import MODEL_SKILL, Campaign, CampaignStatus
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import NfpoptError
+from nfpopt.experiments import finished
 from nfpopt.recommend.bayes import FittedModels, RecommenderSettings, fit_models
 from nfpopt.space import CategoricalParameter, FixedParameter
 
@@ -91,7 +92,11 @@ def last_batch(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
         return proposed.iloc[0:0]
     newest = int(proposed["batch"].max())
     rows = proposed[proposed["batch"] == newest].reset_index(drop=True)
-    stored = {e.experiment_id: e.prediction or {} for e in campaign.experiments() if e.batch == newest}
+    stored = {
+        e.experiment_id: {k: v for k, v in (e.prediction or {}).items() if k != MODEL_SKILL}
+        for e in campaign.experiments()
+        if e.batch == newest
+    }
     explanation = pd.DataFrame([stored.get(int(i), {}) for i in rows["experiment_id"]])
     return pd.concat([rows, explanation], axis=1)
 

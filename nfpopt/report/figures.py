@@ -17,8 +17,8 @@ from matplotlib.patheffects import withStroke
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from nfpopt.campaign import finished, non_dominated, succeeded
 from nfpopt.definition import CampaignDefinition
+from nfpopt.experiments import finished, non_dominated, succeeded
 from nfpopt.objectives import Objective, utility_matrix
 from nfpopt.recommend.bayes import FittedModels
 from nfpopt.report.content import grid, numeric_free, span

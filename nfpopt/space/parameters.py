@@ -19,12 +19,18 @@ _WIDEN = "in the campaign file"
 
 @dataclass(frozen=True)
 class ContinuousParameter:
-    """A real-valued parameter in ``[lower, upper]`` (inclusive), in ``unit``."""
+    """A real-valued parameter in ``[lower, upper]`` (inclusive), in ``unit``.
+
+    ``step``: the resolution the lab can set it to (1 for a furnace set to 1 °C, 0.1 for a
+    weight in wt%); proposals lie on multiples of it (:mod:`nfpopt.space.settable`). ``None``:
+    any value.
+    """
 
     name: str
     lower: float
     upper: float
     unit: str = ""
+    step: float | None = None
 
     kind = "continuous"
 
@@ -48,12 +54,14 @@ class ContinuousParameter:
 
 @dataclass(frozen=True)
 class IntegerParameter:
-    """An integer parameter in ``[lower, upper]``."""
+    """An integer parameter in ``[lower, upper]``; ``step``: proposals on multiples of it (e.g. 5
+    for a time set in 5 h steps), ``None``: any whole number."""
 
     name: str
     lower: int
     upper: int
     unit: str = ""
+    step: int | None = None
 
     kind = "integer"
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from nfpopt.exceptions import InputDataError
 from nfpopt.space.constraints import Constraint, MixtureConstraint, satisfied
@@ -60,6 +59,13 @@ class SearchSpace:
             for name, values in constraint.derived(out).items():
                 out[name] = values
         return out
+
+    def settable(self, recipes: pd.DataFrame, taken: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``recipes`` on every parameter's declared step, each constraint still exact and none a
+        repeat of ``taken`` (see :func:`nfpopt.space.settable.settable`)."""
+        from nfpopt.space.settable import settable
+
+        return settable(self, recipes, taken)
 
     def feasible(self, recipes: pd.DataFrame) -> np.ndarray:
         """Boolean mask: recipes inside every parameter domain and every constraint."""
@@ -137,14 +143,14 @@ class SearchSpace:
     def unsatisfiable(self, *, draws: int = 1 << 14) -> list[int]:
         """Indices of the constraints that leave no recipe, [] if some recipe satisfies them all.
 
-        Checked on ``draws`` scrambled Sobol recipes spread over the parameter bounds (the same
+        Checked on ``draws`` uniformly random recipes spread over the parameter bounds (the same
         every time): the constraints that no sample meets on its own, or, when each alone can
         be met but not all at once, every constraint. A mixture without a remainder is an
         equality that samples never hit; it is checked against its parts' bounds instead.
         """
         if not self.constraints:
             return []
-        unit = qmc.Sobol(d=max(1, len(self.free)), scramble=True, seed=0).random(draws)
+        unit = np.random.default_rng(0).random((draws, max(1, len(self.free))))  # no scipy: cheap at load
         recipes = self.from_unit(unit[:, : len(self.free)])
         masks = [self._satisfied_somewhere(constraint, recipes) for constraint in self.constraints]
         alone = [index for index, mask in enumerate(masks) if not mask.any()]
@@ -179,6 +185,8 @@ class SearchSpace:
         Raises:
             InputDataError: the constraints leave (almost) no feasible recipe.
         """
+        from scipy.stats import qmc  # a second's import: only for commands that sample
+
         if n <= 0:
             return pd.DataFrame(columns=list(self.names) + list(self.derived_names))
         rng = np.random.default_rng(seed)

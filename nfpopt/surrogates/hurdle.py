@@ -159,18 +159,34 @@ class HurdleModel:
         return self.predict_scaled(recipes)
 
     def predict_interval(self, recipes: pd.DataFrame, level: float = 0.9) -> Interval:
-        """The mixture's median and central interval: 0 where "nothing delivered" is likely enough."""
-        p = self.p_delivers(recipes)
+        """The mixture's median and a ``level`` interval: from 0 where "nothing delivered" is likely enough."""
         mean, sd = self.level_.predict_scaled(recipes)
-        tail = (1 - level) / 2
+        point, low, high = mixture_interval(self.p_delivers(recipes), mean, sd, level)
+        return bounded(Interval(point, low, high, "linear", np.zeros(len(point), bool)), self.spec)
 
-        def quantile(q: float) -> np.ndarray:
-            # q of the mixture: 0 while q <= 1 - p, else the level's quantile (q - (1 - p)) / p
-            inner = np.clip((q - (1 - p)) / np.maximum(p, 1e-12), 1e-12, 1 - 1e-12)
-            return np.where(q <= 1 - p, 0.0, mean + norm.ppf(inner) * sd)
 
-        point, low, high = quantile(0.5), quantile(tail), quantile(1 - tail)
-        return bounded(Interval(point, low, high, "linear", np.zeros(len(p), bool)), self.spec)
+def mixture_interval(
+    p: np.ndarray, mean: np.ndarray, sd: np.ndarray, level: float = 0.9
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median and ``level`` interval of "0 with probability 1 - p, else normal(mean, sd)".
+
+    Central (equal tails) where the lower tail lies in the level's part. Where it falls on the
+    atom at 0 the interval starts at 0, holds the atom, and ends at the mixture's ``level``
+    quantile, so that it still holds ``level`` of the probability: the central [q05, q95] would
+    hold 95 % there, and did (99 % of 2 C capacities covered on the family of labs).
+    """
+    p, mean, sd = (np.asarray(a, float) for a in (p, mean, sd))
+    tail = (1 - level) / 2
+
+    def quantile(q: float) -> np.ndarray:
+        # q of the mixture: 0 while q <= 1 - p, else the level's quantile (q - (1 - p)) / p
+        inner = np.clip((q - (1 - p)) / np.maximum(p, 1e-12), 1e-12, 1 - 1e-12)
+        return np.where(q <= 1 - p, 0.0, mean + norm.ppf(inner) * sd)
+
+    on_atom = tail <= 1 - p
+    low = np.where(on_atom, 0.0, quantile(tail))
+    high = np.where(on_atom, quantile(level), quantile(1 - tail))
+    return quantile(0.5), low, high
 
 
 def hurdle_samples(level: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:

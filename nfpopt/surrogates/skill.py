@@ -280,7 +280,7 @@ def campaign_skill(
 
     Costs ``folds + 1`` fits of each model (see docs/recommender.md for the time it takes).
     """
-    from nfpopt.campaign import finished, succeeded
+    from nfpopt.experiments import finished, succeeded
 
     limits = [c.outcome for c in definition.outcome_constraints]
     names = list(dict.fromkeys([o.outcome for o in definition.objectives] + limits))

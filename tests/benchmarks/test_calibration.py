@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -183,3 +186,21 @@ def test_a_stored_csv_reads_back_to_the_same_report(definition, tmp_path):
     table = proposals_of(definition, oracle(lab_family.lab(1), first_plain=True)).assign(command="c", code="709e245")
     table.to_csv(tmp_path / "proposals-oracle-cell_a.csv", index=False)
     assert cal.markdown(cal.load(tmp_path)["proposals-oracle-cell_a"]) == cal.markdown(table)
+
+
+def test_the_hypervolume_found_is_reported_beside_the_calibration(definition):
+    """Each proposal carries the truth hypervolume of the campaign so far, which never falls;
+    the report gives it as a share of the lab's attainable maximum after 12 experiments."""
+    front = pd.DataFrame(json.loads(Path("benchmarks/results/labs/attainable-lab01.json").read_text())["front"])
+
+    def best_known(definition, experiments, batch_size):  # lab 1's own front, four at a time
+        start = (len(experiments) - 1) % len(front)
+        return front[list(definition.space.names)].iloc[start : start + batch_size].reset_index(drop=True)
+
+    table = proposals_of(definition, best_known, n=12)
+    curve = table["hypervolume"].to_numpy()
+    assert (np.diff(curve) >= 0).all() and curve[-1] > 0
+    outcome = cal.campaign_outcome(table, maxima={1: 2 * curve[-1]})
+    assert outcome["hv@12"][0] == pytest.approx(50.0)
+    assert outcome["failed"] == 0.0  # the front's recipes all sinter
+    assert "hypervolume of the recipes made" in cal.markdown(table)

@@ -67,3 +67,16 @@ def test_markdown_table_names_the_ratio_and_quality():
     )
     text = speed.markdown(frame, pd.Series({"bayes": 0.5}))
     assert "| bayes | 10 | 3.0 | 1.00 | 5.0 | 50 | 1 |" in text
+
+
+def test_the_process_benchmark_times_a_whole_propose_beside_the_warm_call(tmp_path):
+    from benchmarks import process_speed
+
+    text = (process_speed.ec.DEFINITION).read_text().replace('strategy = "physics"', 'strategy = "sobol"')
+    quick = tmp_path / "sobol.toml"
+    quick.write_text(text)
+    frame = process_speed.measure([6], repeats=1, definition_path=quick)
+    row = frame.iloc[0]
+    assert row["strategy"] == "sobol" and row["experiments"] == 6
+    assert row["process_propose_s"] > row["in_process_propose_s"] > 0 and row["process_status_s"] > 0
+    assert "`nfpopt propose --batch 4` (process, s)" in process_speed.markdown(frame, {"python": 0.05})

@@ -49,9 +49,9 @@ def test_record_then_status_reports_best_and_pareto(campaign_db: Path, results: 
     everything = pd.concat(
         [pd.DataFrame({"internal_resistance_ohm": [120.0, 181.0, 234.0], "capacity_2c_mah_g": [46.9, 50.2, 60.6]}), new]
     )
-    for _, row in everything.iterrows():  # nothing recorded dominates a Pareto recipe
-        dominated = (row["internal_resistance_ohm"] < pareto["internal_resistance_ohm"]) & (
-            row["capacity_2c_mah_g"] > pareto["capacity_2c_mah_g"]
+    for _, row in everything.iterrows():  # nothing recorded dominates a Pareto recipe (JSON keeps 10 digits)
+        dominated = (row["internal_resistance_ohm"] < pareto["internal_resistance_ohm"] - 1e-6) & (
+            row["capacity_2c_mah_g"] > pareto["capacity_2c_mah_g"] + 1e-6
         )
         assert not dominated.any()
 

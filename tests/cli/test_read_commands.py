@@ -39,8 +39,14 @@ def foreign_db(tmp_path: Path) -> Path:
     return path
 
 
-READERS = [["status"], ["export"], ["report", "-o", "report"]]
-EVERY = [*READERS, ["propose", "--strategy", "sobol"], ["start", "1"], ["abandon", "1", "--reason", "x"]]
+READERS = [["status"], ["export"], ["report", "-o", "report"], ["campaigns"]]
+EVERY = [
+    *READERS,
+    ["propose", "--strategy", "sobol"],
+    ["start", "1"],
+    ["abandon", "1", "--reason", "x"],
+    ["delete", "nfp_rate", "--yes"],
+]
 
 
 @pytest.mark.parametrize("command", [*EVERY, ["init", ROOT / "campaigns" / "nfp_rate.toml"]], ids=lambda c: c[0])

@@ -126,7 +126,7 @@ def test_a_measured_experiment_without_a_sintering_record_counts_as_success_ever
     nfp: CampaignDefinition, nfp_history
 ):
     """The GP's training data and the feasibility labels use one definition of success."""
-    from nfpopt.campaign import finished, succeeded
+    from nfpopt.experiments import finished, succeeded
     from nfpopt.recommend.bayes import successful
 
     table = nfp_history.copy().astype({"sintered": object})

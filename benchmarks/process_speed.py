@@ -1,0 +1,152 @@
+"""What a lab waits for: ``nfpopt propose --batch 4`` as a whole process (start-up, imports,
+fits, acquisition, model skill, storing), beside the same call in a warm process and beside the
+import floor (what loading the libraries alone costs).
+
+Run through ``python -m benchmarks speed --process``. Each timed process proposes on a fresh
+copy of one database of ``n`` emulated random recipes (the table of :mod:`benchmarks.speed`),
+with the campaign's own strategy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks import emulator_campaign as ec
+from nfpopt.campaign import Campaign
+from nfpopt.definition import CampaignDefinition, load_definition
+from nfpopt.emulator import emulate
+from nfpopt.store import Store
+
+#: The import floor: each line alone in a fresh interpreter.
+FLOORS = {
+    "python": "pass",
+    "click + rich": "import click, rich.console",
+    "pandas + SQLAlchemy + click + rich": "import pandas, sqlalchemy, click, rich.console",
+    "torch + BoTorch": "import torch, botorch",
+}
+
+
+def nfpopt_executable() -> str:
+    """The ``nfpopt`` console script of this interpreter's environment."""
+    script = Path(sys.executable).parent / "nfpopt"
+    return str(script) if script.exists() else shutil.which("nfpopt") or "nfpopt"
+
+
+def timed(command: Sequence[str], repeats: int) -> float:
+    """Median wall seconds of ``repeats`` runs of ``command`` (each must succeed)."""
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        seconds.append(time.perf_counter() - started)
+    return float(np.median(seconds))
+
+
+def import_floor(repeats: int) -> dict[str, float]:
+    """Seconds to start Python and import each group of :data:`FLOORS`, and ``nfpopt --version``."""
+    floor = {name: timed([sys.executable, "-c", code], repeats) for name, code in FLOORS.items()}
+    return floor | {"nfpopt --version": timed([nfpopt_executable(), "--version"], repeats)}
+
+
+def campaign_database(definition: CampaignDefinition, n: int, path: Path, seed: int = 0) -> str:
+    """A SQLite campaign at ``path`` holding ``n`` emulated random recipes; returns its URL."""
+    recipes = definition.space.sample(n, seed=seed, method="random").reset_index(drop=True)
+    measured = pd.concat([recipes, emulate(recipes, noise=0.03, seed=seed)], axis=1)
+    url = f"sqlite:///{path}"
+    with Store(url) as store:
+        Campaign.create(store, definition).import_experiments(measured, source="emulated random recipes")
+    return url
+
+
+def process_seconds(database: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds of a whole ``nfpopt propose --batch 4`` and of ``nfpopt status``, each on a
+    fresh copy of ``database``."""
+    propose, status = [], []
+    for repeat in range(repeats):
+        copy = database.with_name(f"copy{repeat}.sqlite")
+        shutil.copy(database, copy)
+        url = f"sqlite:///{copy}"
+        propose.append(timed([nfpopt_executable(), "propose", "--batch", "4", "--db", url, "--json"], 1))
+        status.append(timed([nfpopt_executable(), "status", "--db", url, "--json"], 1))
+    return float(np.median(propose)), float(np.median(status))
+
+
+def in_process_seconds(database: Path, repeats: int) -> float:
+    """Median seconds of ``Campaign.propose(4, judge=True)`` in this (warm) process: the work of
+    the command without its start-up and imports."""
+    seconds = []
+    for repeat in range(repeats + 1):  # the first is a warm-up
+        copy = database.with_name(f"warm{repeat}.sqlite")
+        shutil.copy(database, copy)
+        with Store(f"sqlite:///{copy}") as store:
+            campaign = Campaign.open(store)
+            started = time.perf_counter()
+            campaign.propose(4, judge=True)
+            seconds.append(time.perf_counter() - started)
+    return float(np.median(seconds[1:]))
+
+
+def measure(sizes: Sequence[int], repeats: int, definition_path: Path = ec.DEFINITION) -> pd.DataFrame:
+    """One row per size: whole-process propose and status, the warm in-process propose."""
+    definition = load_definition(definition_path)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            database = Path(folder) / f"n{n}.sqlite"
+            campaign_database(definition, n, database)
+            propose, status = process_seconds(database, repeats)
+            rows.append(
+                {
+                    "experiments": n,
+                    "strategy": definition.strategy,
+                    "process_propose_s": propose,
+                    "in_process_propose_s": in_process_seconds(database, repeats),
+                    "process_status_s": status,
+                    "repeats": repeats,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def markdown(frame: pd.DataFrame, floor: dict[str, float]) -> str:
+    """The process table and the import floor."""
+    rows = pd.DataFrame(
+        {
+            "experiments": frame["experiments"],
+            "strategy": frame["strategy"],
+            "`nfpopt propose --batch 4` (process, s)": frame["process_propose_s"].map("{:.1f}".format),
+            "same call in a warm process (s)": frame["in_process_propose_s"].map("{:.1f}".format),
+            "`nfpopt status` (process, s)": frame["process_status_s"].map("{:.2f}".format),
+            "repeats": frame["repeats"],
+        }
+    )
+    floors = pd.DataFrame({"import floor": list(floor), "s": [f"{v:.2f}" for v in floor.values()]})
+    return ec.markdown_table(rows) + "\n\n" + ec.markdown_table(floors)
+
+
+def main(sizes: Sequence[int], repeats: int, out: Path, docs: str) -> int:
+    """Measure, write ``speed_process.csv`` and the ``speed-process`` section of ``docs``."""
+    floor = import_floor(repeats)
+    frame = measure(sizes, repeats)
+    out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out / "speed_process.csv", index=False)
+    pd.Series(floor, name="seconds").rename_axis("import").to_csv(out / "import_floor.csv")
+    print(frame.to_string(index=False))
+    print(pd.Series(floor).to_string())
+    if docs:
+        command = f"python -m benchmarks speed --process --sizes {','.join(map(str, sizes))} --repeats {repeats}"
+        ec.replace_section(
+            Path(docs),
+            "speed-process",
+            f"Command: `{command}` (nfpopt at {ec.code_version()}).\n\n" + markdown(frame, floor),
+        )
+    return 0
