@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from nfpopt.columns import RESERVED_NAMES
 from nfpopt.exceptions import CampaignDefinitionError
 from nfpopt.objectives import SCALES, Objective, OutcomeConstraint, OutcomeSpec
 from nfpopt.space import (
@@ -32,7 +33,6 @@ from nfpopt.space import (
     Parameter,
     SearchSpace,
 )
-from nfpopt.store.validation import RESERVED_NAMES
 
 #: Proposal strategies a campaign may name (implemented in :mod:`nfpopt.recommend.strategies`):
 #: nfpopt's Bayesian recommender with a BoTorch GP (``bayes``), with the emulator's physics as
