@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition, parse_definition
+from nfpopt.duplicates import Prior, already_imported
 from nfpopt.exceptions import InputDataError
 from nfpopt.experiments import finished, non_dominated
 from nfpopt.objectives import utility_matrix
@@ -24,6 +25,9 @@ from nfpopt.store import CampaignRecord, ExperimentRecord, Result, Store
 
 if TYPE_CHECKING:
     from nfpopt.surrogates.skill import Skill
+
+#: Fits of a batch to try without holding the campaign's lock before fitting under it.
+OPTIMISTIC_TRIES = 2
 
 #: The key of a proposed experiment's prediction record that holds the model skill judged then.
 MODEL_SKILL = "model_skill"
@@ -101,7 +105,9 @@ class Campaign:
         return table
 
     # -- writing ---------------------------------------------------------------------------
-    def import_experiments(self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None) -> ImportReport:
+    def import_experiments(
+        self, table: pd.DataFrame, *, source: str, recorded_by: str | None = None, allow_duplicates: bool = False
+    ) -> ImportReport:
         """Add prior experiments (e.g. the paper's cells) with their recipes and outcomes.
 
         Columns that are neither parameters, outcomes, ``failure_reason`` nor ``notes`` are
@@ -109,15 +115,18 @@ class Campaign:
         were made under other fixed conditions than this campaign's (e.g. another test
         temperature). Every other row must give every free parameter; it is validated like a
         results file, may lie outside the campaign's bounds, and lands as ``measured`` or
-        ``failed``. All rows land in one transaction, or none.
+        ``failed``. All rows land in one transaction, or none. A row imported before (same
+        recipe and outcomes, or same label from the same file) is skipped and listed, unless
+        ``allow_duplicates``.
         """
         space = self.definition.space
         table = table.reset_index(drop=True).copy()
         label_column = next((c for c in ("cell", "name", "label") if c in table), None)
         skipped: list[str] = []
-        keep_rows = []
+        keep_rows, labels = [], []
         for position, (_, row) in enumerate(table.iterrows(), start=1):
             label = f"row {position}" + (f" ({label_column} {row[label_column]})" if label_column else "")
+            labels.append(label)
             if all(pd.isna(row.get(p.name)) for p in space.free):
                 skipped.append(f"{label}: no recipe")
                 continue
@@ -149,31 +158,52 @@ class Campaign:
         ignored = [c for c in table.columns if c not in used and c != label_column]
         numbered = table[used].copy()
         numbered.insert(0, "experiment_id", range(1, len(table) + 1))
-        parsed = parse_results(numbered, self.definition, source=source, require_objectives=False) if len(table) else []
-        recipes, notes = [], []
-        for index, result in enumerate(parsed):
-            if result.parameters_made is None:
-                raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
-            recipes.append(space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
-            origin = f"imported from {source}" + (
-                f", {label_column} {table[label_column].iloc[index]}" if label_column else ""
-            )
-            notes.append(f"{origin}; {result.notes}" if result.notes else origin)
-        ids = (
-            self.store.add_experiments(
-                self.name,
-                [_plain(r) for r in recipes],
-                status=["failed" if r.failure_reason else "measured" for r in parsed],
-                source="imported",
-                outcomes=[_numeric(r.outcomes) for r in parsed],
-                failure_reasons=[r.failure_reason for r in parsed],
-                notes=notes,
-                recorded_by=recorded_by,
-            )
-            if parsed
+        lines = [index + 1 for index in keep_rows]  # errors name the row of the file, skipped rows counted
+        parsed = (
+            parse_results(numbered, self.definition, source=source, require_objectives=False, row_numbers=lines)
+            if len(table)
             else []
         )
+        labels = [labels[index] for index in keep_rows]
+        priors = [self._prior(result, table, index, source, label_column) for index, result in enumerate(parsed)]
+        with self.store.locked(self.name):  # two imports of one file at once: the second sees the first
+            reasons = [None] * len(parsed) if allow_duplicates else already_imported(self.experiments(), priors)
+            again = "pass --allow-duplicates to import it again"
+            skipped += [f"{labels[i]}: {why}; {again}" for i, why in enumerate(reasons) if why]
+            new = [i for i, why in enumerate(reasons) if why is None]
+            ids = self._add_imported([parsed[i] for i in new], [priors[i] for i in new], source, recorded_by)
         return ImportReport(ids, skipped, ignored)
+
+    def _prior(
+        self, result: ParsedResult, table: pd.DataFrame, index: int, source: str, label_column: str | None
+    ) -> Prior:
+        """An imported row as it will be stored: the full recipe (derived columns filled in)."""
+        if result.parameters_made is None:
+            raise InputDataError(f"{source}: row {index + 1}: incomplete recipe")
+        recipe = _plain(self.definition.space.with_derived(pd.DataFrame([result.parameters_made])).iloc[0].to_dict())
+        label = f"imported from {source}, {label_column} {table[label_column].iloc[index]}" if label_column else None
+        return Prior(recipe, _numeric(result.outcomes), label)
+
+    def _add_imported(
+        self, parsed: list[ParsedResult], priors: list[Prior], source: str, recorded_by: str | None
+    ) -> list[int]:
+        """Store imported rows as measured or failed experiments, noting where each came from."""
+        if not parsed:
+            return []
+        notes = []
+        for result, prior in zip(parsed, priors, strict=True):
+            origin = prior.origin or f"imported from {source}"
+            notes.append(f"{origin}; {result.notes}" if result.notes else origin)
+        return self.store.add_experiments(
+            self.name,
+            [dict(p.recipe) for p in priors],
+            status=["failed" if r.failure_reason else "measured" for r in parsed],
+            source="imported",
+            outcomes=[dict(p.outcomes) for p in priors],
+            failure_reasons=[r.failure_reason for r in parsed],
+            notes=notes,
+            recorded_by=recorded_by,
+        )
 
     def propose(
         self,
@@ -194,18 +224,38 @@ class Campaign:
         (and ``nfpopt status``) read it without fitting a model, and returned in
         ``batch.attrs["model_skill"]``. ``on_step`` is told, in words, each slow step as it starts.
         """
-        from nfpopt.recommend.strategies import propose  # torch loads only when a batch is proposed
-
         step = on_step or (lambda _text: None)
         size = batch_size or self.definition.batch_size
         name = strategy or self.definition.strategy
+        # The batch is stored only if the experiments it was fitted on are still all there are,
+        # checked under the campaign's lock: a second `propose` at the same moment sees this
+        # batch as pending and fits again. The fit itself runs unlocked, so `record` need not
+        # wait for it; a campaign that keeps changing is finally fitted under the lock.
+        for _ in range(OPTIMISTIC_TRIES):
+            fitted = self._fit(size, name, judge=judge, step=step)
+            with self.store.locked(self.name):
+                if _unchanged(fitted[0], self.table()):
+                    return self._store_batch(*fitted)
+        with self.store.locked(self.name):
+            return self._store_batch(*self._fit(size, name, judge=judge, step=step))
+
+    def _fit(
+        self, size: int, strategy: str, *, judge: bool, step: Callable[[str], None]
+    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Skill] | None]:
+        """The experiments read, the batch proposed from them (on the declared steps) and, with
+        ``judge``, the models' skill; nothing is stored."""
+        from nfpopt.recommend.strategies import propose  # torch loads only when a batch is proposed
+
         table = self.table()
-        step(f"proposing {size} recipe(s) with {name} from {len(finished(table))} result(s)")
+        step(f"proposing {size} recipe(s) with {strategy} from {len(finished(table))} result(s)")
         batch = self.settable(propose(self.definition, table, size, strategy=strategy), table)
         skills = None
         if judge:
             step("judging the models on held-out results (cross-validation)")
-            skills = self.judge_models(table, name)
+            skills = self.judge_models(table, strategy)
+        return table, batch, skills
+
+    def _store_batch(self, table: pd.DataFrame, batch: pd.DataFrame, skills: dict[str, Skill] | None) -> pd.DataFrame:
         stored = self.add_batch(batch, model_skill=skills, results=len(finished(table)))
         stored.attrs["model_skill"] = skills or {}
         return stored
@@ -275,9 +325,15 @@ class Campaign:
     def record_results(
         self, table: pd.DataFrame, *, source: str, amend: bool = False, recorded_by: str | None = None
     ) -> list[ExperimentRecord]:
-        """Validate a results table and record it in one transaction (all rows or none)."""
-        known = {e.experiment_id: str(e.status) for e in self.experiments()}
-        parsed = parse_results(table, self.definition, source=source, known_ids=known)
+        """Validate a results table and record it in one transaction (all rows or none).
+
+        With ``amend``, a row for a measured experiment need only give the outcomes it corrects;
+        the others keep their recorded values.
+        """
+        experiments = self.experiments()
+        known = {e.experiment_id: str(e.status) for e in experiments}
+        on_record = {e.experiment_id: set(e.outcomes) for e in experiments if amend and e.status == "measured"}
+        parsed = parse_results(table, self.definition, source=source, known_ids=known, on_record=on_record)
         return self.store.record(self.name, [_result(p) for p in parsed], amend=amend, recorded_by=recorded_by)
 
     def start(self, ids: list[int]) -> None:
@@ -337,6 +393,14 @@ class Campaign:
             return good.iloc[0:0]
         utility = utility_matrix(good, self.definition.objectives)
         return good[non_dominated(utility)]
+
+
+def _unchanged(before: pd.DataFrame, now: pd.DataFrame) -> bool:
+    """True if no experiment was added or changed (every change moves ``updated_at``)."""
+    columns = ["experiment_id", "status", "updated_at"]
+    if len(before) != len(now):
+        return False
+    return not len(now) or before[columns].reset_index(drop=True).equals(now[columns].reset_index(drop=True))
 
 
 def _numeric(outcomes: dict[str, float | bool]) -> dict[str, float]:

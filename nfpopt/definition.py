@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from nfpopt.columns import RESERVED_NAMES
 from nfpopt.exceptions import CampaignDefinitionError
 from nfpopt.objectives import SCALES, Objective, OutcomeConstraint, OutcomeSpec
 from nfpopt.space import (
@@ -60,6 +61,13 @@ _TOP_LEVEL = {
     "candidates",
     "instruments",
 }
+#: Most recipes one batch (or the initial design) may hold; more is a typo, not a lab's batch.
+MAX_BATCH_SIZE = 1000
+#: Columns of the experiment table and of a proposed batch that no parameter or outcome may reuse.
+RESERVED_COLUMNS = RESERVED_NAMES | {"p_feasible", "rationale"}
+RESERVED_PREFIXES = ("predicted_", "proposal_")
+#: Recipes sampled over the bounds to check, at init, that the constraints leave some.
+SATISFIABILITY_DRAWS = 1 << 14
 _POOL_LINE = re.compile(r"^\s*candidate_pool\s*=.*$", re.MULTILINE)
 
 
@@ -149,16 +157,35 @@ class _Reader:
     def optional_number(self, key: str) -> float | None:
         return self.number(key) if key in self.table else None
 
-    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+    def integer(self, key: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(key, value, f"write a whole number >= {minimum}")
+        if maximum is not None and value > maximum:
+            raise self.fail(key, value, f"write a whole number from {minimum} to {maximum} (recipes per batch)")
         return value
+
+    def column_name(self, key: str) -> str:
+        """``text(key)``, refused if it would clash with a column of the experiment table."""
+        name = self.text(key)
+        if name in RESERVED_COLUMNS or name.startswith(RESERVED_PREFIXES):
+            reserved = ", ".join(sorted(RESERVED_COLUMNS))
+            raise self.fail(
+                key,
+                name,
+                f"the name clashes with a column of the experiment table ({reserved}, or starting with "
+                f"{' or '.join(RESERVED_PREFIXES)}); rename it, e.g. '{name}_value'",
+            )
+        return name
 
     def no_extra(self, allowed: set[str]) -> None:
         for key, value in self.table.items():
             if key not in allowed:
                 raise self.fail(key, value, f"unknown key; allowed here: {sorted(allowed)}")
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _raise(error: Exception) -> Any:
@@ -167,17 +194,13 @@ def _raise(error: Exception) -> Any:
 
 def _parameter(reader: _Reader) -> Parameter:
     kind = reader.text("type")
-    name = reader.text("name")
+    name = reader.column_name("name")
     unit = reader.table.get("unit", "")
     if kind in ("continuous", "integer"):
         reader.no_extra({"name", "type", "bounds", "unit", "description", "step"})
         bounds = reader.require("bounds")
-        if (
-            not isinstance(bounds, list)
-            or len(bounds) != 2
-            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-        ):
-            raise reader.fail("bounds", bounds, "write two numbers, e.g. bounds = [500, 560]")
+        if not isinstance(bounds, list) or len(bounds) != 2 or not all(_finite(b) for b in bounds):
+            raise reader.fail("bounds", bounds, "write two finite numbers (no inf or nan), e.g. bounds = [500, 560]")
         lower, upper = bounds
         if not lower < upper:
             raise reader.fail("bounds", bounds, f"lower must be below upper; write bounds = [{upper}, {lower}]")
@@ -201,8 +224,8 @@ def _parameter(reader: _Reader) -> Parameter:
     if kind == "fixed":
         reader.no_extra({"name", "type", "value", "unit", "description"})
         value = reader.require("value")
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise reader.fail("value", value, "write a number or a string")
+        if not (isinstance(value, str) or _finite(value)):
+            raise reader.fail("value", value, "write a finite number or a string")
         return FixedParameter(name, float(value) if not isinstance(value, str) else value, unit)
     raise reader.fail("type", kind, "use one of 'continuous', 'integer', 'categorical', 'fixed'")
 
@@ -241,6 +264,8 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
         remainder = reader.table.get("remainder")
         if remainder is not None and (not isinstance(remainder, str) or remainder in names):
             raise reader.fail("remainder", remainder, "name a derived column that is not a parameter")
+        if remainder is not None:
+            reader.column_name("remainder")
         return MixtureConstraint(
             tuple(known("components", c) for c in components),
             reader.number("total", 100.0),
@@ -250,8 +275,8 @@ def _constraint(reader: _Reader, names: set[str]) -> Constraint:
     if kind == "linear":
         reader.no_extra({"type", "coefficients", "lower", "upper"})
         coefficients = reader.require("coefficients")
-        if not isinstance(coefficients, dict) or not coefficients:
-            raise reader.fail("coefficients", coefficients, "write a table, e.g. { ab_wt_pct = 1.0 }")
+        if not isinstance(coefficients, dict) or not coefficients or not all(_finite(c) for c in coefficients.values()):
+            raise reader.fail("coefficients", coefficients, "write a table of finite numbers, e.g. { ab_wt_pct = 1.0 }")
         lower, upper = reader.optional_number("lower"), reader.optional_number("upper")
         if lower is None and upper is None:
             raise reader.fail("lower", None, "give lower, upper or both")
@@ -285,7 +310,7 @@ def _outcome(reader: _Reader) -> OutcomeSpec:
     if rate is not None and rate <= 0:
         raise reader.fail("rate_c", rate, "a C-rate is positive, e.g. rate_c = 2.0 for 2 C")
     spec = OutcomeSpec(
-        reader.text("name"),
+        reader.column_name("name"),
         str(reader.table.get("unit", "")),
         reader.number("lower", -math.inf) if "lower" in reader.table else -math.inf,
         reader.number("upper", math.inf) if "upper" in reader.table else math.inf,
@@ -320,7 +345,8 @@ def _objective(reader: _Reader, outcomes: set[str]) -> Objective:
 
 
 def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | None = None) -> CampaignDefinition:
-    """Parse and validate a campaign definition from TOML text."""
+    """Parse and validate a campaign definition from TOML text (a leading UTF-8 BOM is dropped)."""
+    text = text.removeprefix("\ufeff")  # written by Windows editors; TOML itself has no place for it
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -389,6 +415,8 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         if message:
             raise CampaignDefinitionError(message)
         pool = space.with_derived(inline[list(space.names)])
+    else:
+        _check_satisfiable(space, source)  # a pool's rows were each checked against the constraints
     return CampaignDefinition(
         name=campaign.text("name"),
         space=space,
@@ -396,15 +424,36 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         objectives=tuple(objectives),
         outcome_constraints=tuple(limits),
         feasibility=feasibility,
-        batch_size=campaign.integer("batch_size", 4, minimum=1),
+        batch_size=campaign.integer("batch_size", 4, minimum=1, maximum=MAX_BATCH_SIZE),
         seed=campaign.integer("seed", 0),
         strategy=strategy,
-        initial_design_size=campaign.integer("initial_design_size", 5, minimum=1),
+        initial_design_size=campaign.integer("initial_design_size", 5, minimum=1, maximum=MAX_BATCH_SIZE),
         description=str(campaign.table.get("description", "")),
         candidate_pool=pool,
         **_instruments(document, source),
         source_text=text,
     )
+
+
+def _check_satisfiable(space: SearchSpace, source: str) -> None:
+    """Refuse constraints that no recipe within the bounds can meet (the campaign could never
+    propose anything), naming them."""
+    failing = space.unsatisfiable(draws=SATISFIABILITY_DRAWS)
+    if not failing:
+        return
+    listed = "; ".join(f"constraints[{i}]: {_describe(space.constraints[i])}" for i in failing)
+    together = " together" if len(failing) > 1 else ""
+    raise CampaignDefinitionError(
+        f"{source}: no recipe can satisfy this campaign: none of {SATISFIABILITY_DRAWS} random recipes spread over "
+        f"the parameter bounds meets{together} {listed}. Widen the parameters' bounds or relax the constraint"
+    )
+
+
+def _describe(constraint: Constraint) -> str:
+    text = constraint.describe()
+    if isinstance(constraint, MixtureConstraint) and constraint.remainder and constraint.min_remainder:
+        text += f", {constraint.remainder} >= {constraint.min_remainder:g}"
+    return text
 
 
 def _instruments(document: Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -446,7 +495,11 @@ def load_definition(path: str | Path) -> CampaignDefinition:
     """Read and validate a campaign definition file (``campaigns/*.toml``)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CampaignDefinitionError(
+            f"cannot read campaign file {path}: it is not UTF-8 text ({exc}); save it as UTF-8"
+        ) from exc
     except OSError as exc:
         raise CampaignDefinitionError(f"cannot read campaign file {path}: {exc}") from exc
     return parse_definition(text, source=str(path), base_dir=path.parent)

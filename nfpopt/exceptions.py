@@ -32,3 +32,11 @@ class StoreError(NfpoptError, RuntimeError):
 
 class UnsupportedError(NfpoptError, NotImplementedError):
     """A valid request that this version of nfpopt does not support."""
+
+
+class NfpoptWarning(UserWarning):
+    """Base class of the warnings nfpopt gives: something was done, but looks wrong."""
+
+
+class SuspiciousValueWarning(NfpoptWarning):
+    """A value was accepted but looks like a slip, e.g. a temperature in K where °C was meant."""

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+import warnings
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from nfpopt.definition import CampaignDefinition
-from nfpopt.exceptions import InputDataError
+from nfpopt.exceptions import InputDataError, SuspiciousValueWarning
 from nfpopt.space.parameters import shown
+from nfpopt.space.units import unit_slip
 
 ID_COLUMN = "experiment_id"
+#: Most problems one error message lists; a file with more is wrong in some systematic way.
+MAX_REPORTED = 20
 #: Columns a results file may carry besides outcomes and parameters.
 TEXT_COLUMNS = ("failure_reason", "notes")
 #: Annotations that ``propose`` writes; they travel through a lab's sheet and are ignored.
@@ -57,29 +62,28 @@ def _unit_hint(column: str, known: list[str]) -> str:
     return f"unknown column; expected experiment_id, outcomes {known}, parameters or {list(TEXT_COLUMNS)}"
 
 
-def check_columns(table: pd.DataFrame, definition: CampaignDefinition, source: str) -> None:
-    """Refuse missing ``experiment_id``, duplicated headers and unknown columns."""
+def check_columns(table: pd.DataFrame, definition: CampaignDefinition, source: str, problems: Problems) -> None:
+    """Keep every problem with the headers in ``problems``: duplicated, unknown or blank
+    headers, no outcome at all; a missing ``experiment_id`` stops here (no row can be read)."""
     columns = [str(c) for c in table.columns]
     duplicated = sorted({c for c in columns if columns.count(c) > 1 or re.search(r"\.\d+$", c)})
     if duplicated:
-        raise InputDataError(f"{source}: duplicated column(s) {duplicated}; keep one of each")
+        problems.add(f"duplicated column(s) {duplicated}; keep one of each")
     if ID_COLUMN not in columns:
-        raise InputDataError(f"{source}: missing column '{ID_COLUMN}'; copy it from the proposed batch")
+        problems.add(f"missing column '{ID_COLUMN}'; copy it from the proposed batch")
+        problems.raise_any()
     known = set(definition.outcome_names) | set(definition.space.names) | set(definition.space.derived_names)
     known |= {ID_COLUMN, *TEXT_COLUMNS, *PROPOSAL_COLUMNS}
     for position, column in enumerate(columns, start=1):
         if column.startswith("Unnamed:") and table.iloc[:, position - 1].notna().any():
-            raise InputDataError(
-                f"{source}: column {position} has no header but holds values; name it (an outcome, "
+            problems.add(
+                f"column {position} has no header but holds values; name it (an outcome, "
                 f"'notes', ...) or delete it, so that nothing in the file is silently dropped"
             )
-        if column in known or column.startswith(PROPOSAL_PREFIXES) or column.startswith("Unnamed:"):
-            continue
-        raise InputDataError(f"{source}: column '{column}': {_unit_hint(column, list(definition.outcome_names))}")
+        elif not (column in known or column.startswith(PROPOSAL_PREFIXES) or column.startswith("Unnamed:")):
+            problems.add(f"column '{column}': {_unit_hint(column, list(definition.outcome_names))}")
     if not any(c in definition.outcome_names for c in columns) and "failure_reason" not in columns:
-        raise InputDataError(
-            f"{source}: no outcome columns; a results file needs at least one of {list(definition.outcome_names)}"
-        )
+        problems.add(f"no outcome columns; a results file needs at least one of {list(definition.outcome_names)}")
 
 
 def _boolean(value: object, where: str) -> bool | None:
@@ -116,6 +120,38 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+class Problems:
+    """Every problem found in one file, so that a single run reports them all (up to
+    :data:`MAX_REPORTED`), each with its row and column, instead of one per run."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.found.append(message.removeprefix(f"{self.source}: "))
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        """Run a check; an :class:`InputDataError` it raises is kept instead of stopping."""
+        try:
+            yield
+        except InputDataError as exc:
+            self.add(str(exc))
+
+    def raise_any(self) -> None:
+        """Raise one error listing every problem found (one problem: that message alone)."""
+        if len(self.found) == 1:
+            raise InputDataError(f"{self.source}: {self.found[0]}")
+        if self.found:
+            total = len(self.found)
+            shown = f", the first {MAX_REPORTED} shown" if total > MAX_REPORTED else ""
+            listed = "\n  ".join(self.found[:MAX_REPORTED])
+            raise InputDataError(
+                f"{self.source}: {total} problems{shown}; nothing was stored, fix them all:\n  {listed}"
+            )
+
+
 def parse_results(
     table: pd.DataFrame,
     definition: CampaignDefinition,
@@ -123,120 +159,194 @@ def parse_results(
     source: str,
     known_ids: Mapping[int, str] | None = None,
     require_objectives: bool = True,
+    on_record: Mapping[int, Collection[str]] | None = None,
+    row_numbers: Sequence[int] | None = None,
 ) -> list[ParsedResult]:
     """Validate a results table against the campaign and return one result per row.
 
     With ``require_objectives`` (recording a batch), a successful row must give every
-    objective and outcome-constrained value; imported prior work may lack some.
+    objective and outcome-constrained value; imported prior work may lack some. ``on_record``
+    maps an experiment id to the outcomes its current (measured) result already holds: an
+    amendment need not repeat them, since ``record --amend`` keeps what it does not give.
 
     ``known_ids`` maps the campaign's experiment ids to their status; when given, unknown ids
     are refused here with the row named (the store would refuse them too, without the row).
+    ``row_numbers`` gives each table row's number in the user's file (default 1, 2, ...), for
+    a table that is a selection of the file's rows.
+
+    Raises:
+        InputDataError: naming every problem in the file (up to :data:`MAX_REPORTED`), each
+            with its row and column.
     """
-    check_columns(table, definition, source)
-    required = {o.outcome for o in definition.objectives} | {c.outcome for c in definition.outcome_constraints}
-    parsed: list[ParsedResult] = []
-    seen: dict[int, int] = {}
-    for position, (_, row) in enumerate(table.iterrows(), start=1):
-        id_where = _where(source, position, ID_COLUMN)
-        raw_id = _number(row[ID_COLUMN], id_where)
-        if raw_id is None or raw_id != int(raw_id):
-            raise InputDataError(f"{id_where}: {row[ID_COLUMN]!r} is not an experiment id (a whole number)")
-        experiment_id = int(raw_id)
-        if experiment_id in seen:
-            raise InputDataError(
-                f"{id_where}: experiment {experiment_id} appears again (first on row {seen[experiment_id]})"
-            )
-        seen[experiment_id] = position
-        if known_ids is not None and experiment_id not in known_ids:
-            raise InputDataError(f"{id_where}: no experiment {experiment_id} in campaign '{definition.name}'")
-
-        outcomes: dict[str, float | bool] = {}
-        for spec in definition.outcomes:
-            if spec.name not in table:
-                continue
-            where = _where(source, position, spec.name)
-            if spec.kind == "boolean":
-                flag = _boolean(row[spec.name], where)
-                if flag is not None:
-                    outcomes[spec.name] = flag
-                continue
-            value = _number(row[spec.name], where)
-            if value is None:
-                continue
-            problem = spec.check(value)
-            if problem:
-                raise InputDataError(f"{where}: {problem}")
-            outcomes[spec.name] = value
-
-        failure = _text(row.get("failure_reason"))
-        if definition.feasibility and outcomes.get(definition.feasibility) is False:
-            measured = sorted(name for name in required if name in outcomes)
-            if measured:
-                raise InputDataError(
-                    f"{_where(source, position, measured[0])}: {definition.feasibility} = false, yet the row "
-                    f"gives {measured}; a layer that failed has no such measurement: remove the values, or set "
-                    f"{definition.feasibility} = true if it did succeed"
-                )
-            failure = failure or f"{definition.feasibility} = false"
-        if failure is None and require_objectives:
-            for name in sorted(required):
-                if name not in outcomes:
-                    raise InputDataError(
-                        f"{_where(source, position, name)}: a number is required for a successful "
-                        f"experiment; fill it in, or give a failure_reason"
-                        + (f" or {definition.feasibility} = false" if definition.feasibility else "")
-                    )
-        parsed.append(
-            ParsedResult(
-                experiment_id,
-                outcomes,
-                _parameters_made(row, table, definition, source, position),
-                failure,
-                _text(row.get("notes")),
-            )
-        )
+    problems = Problems(source)
+    check_columns(table, definition, source, problems)
+    rows = _Rows(table, definition, source, problems, known_ids, require_objectives, on_record or {})
+    numbers = row_numbers if row_numbers is not None else range(1, len(table) + 1)
+    parsed = [
+        result
+        for position, row in zip(numbers, table.to_dict(orient="records"), strict=True)
+        if (result := rows.parse(position, row)) is not None
+    ]
+    problems.raise_any()
     if not parsed:
         raise InputDataError(f"{source}: no result rows")
     return parsed
 
 
+@dataclass
+class _Rows:
+    """Parses the rows of one results table, keeping every problem in ``problems``."""
+
+    table: pd.DataFrame
+    definition: CampaignDefinition
+    source: str
+    problems: Problems
+    known_ids: Mapping[int, str] | None
+    require_objectives: bool
+    on_record: Mapping[int, Collection[str]]
+    seen: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def required(self) -> set[str]:
+        definition = self.definition
+        return {o.outcome for o in definition.objectives} | {c.outcome for c in definition.outcome_constraints}
+
+    def parse(self, position: int, row: dict[str, object]) -> ParsedResult | None:
+        """One row as a result, or None where it has a problem (kept in ``problems``)."""
+        before = len(self.problems.found)
+        experiment_id = self._experiment_id(position, row)
+        outcomes = self._outcomes(position, row)
+        failure = _text(row.get("failure_reason"))
+        with self.problems.collect():
+            failure = self._failure(position, outcomes, failure)
+            self._complete(position, experiment_id, row, outcomes, failure)
+        made = _parameters_made(row, self.table, self.definition, self.source, position, self.problems)
+        if experiment_id is None or len(self.problems.found) > before:
+            return None
+        return ParsedResult(experiment_id, outcomes, made, failure, _text(row.get("notes")))
+
+    def _experiment_id(self, position: int, row: dict[str, object]) -> int | None:
+        where = _where(self.source, position, ID_COLUMN)
+        with self.problems.collect():
+            raw_id = _number(row[ID_COLUMN], where)
+            if raw_id is None or raw_id != int(raw_id):
+                raise InputDataError(f"{where}: {row[ID_COLUMN]!r} is not an experiment id (a whole number)")
+            experiment_id = int(raw_id)
+            if experiment_id in self.seen:
+                raise InputDataError(
+                    f"{where}: experiment {experiment_id} appears again (first on row {self.seen[experiment_id]})"
+                )
+            self.seen[experiment_id] = position
+            if self.known_ids is not None and experiment_id not in self.known_ids:
+                raise InputDataError(f"{where}: no experiment {experiment_id} in campaign '{self.definition.name}'")
+            return experiment_id
+        return None
+
+    def _outcomes(self, position: int, row: dict[str, object]) -> dict[str, float | bool]:
+        outcomes: dict[str, float | bool] = {}
+        for spec in self.definition.outcomes:
+            if spec.name not in row:
+                continue
+            where = _where(self.source, position, spec.name)
+            with self.problems.collect():
+                value = _boolean(row[spec.name], where) if spec.kind == "boolean" else _number(row[spec.name], where)
+                problem = None if value is None or spec.kind == "boolean" else spec.check(value)
+                if problem:
+                    raise InputDataError(f"{where}: {problem}")
+                if value is not None:
+                    outcomes[spec.name] = value
+        return outcomes
+
+    def _failure(self, position: int, outcomes: dict[str, float | bool], failure: str | None) -> str | None:
+        """The failure reason: the one given, or the feasibility outcome being false."""
+        feasibility = self.definition.feasibility
+        if not feasibility or outcomes.get(feasibility) is not False:
+            return failure
+        measured = sorted(name for name in self.required if name in outcomes)
+        if measured:
+            raise InputDataError(
+                f"{_where(self.source, position, measured[0])}: {feasibility} = false, yet the row "
+                f"gives {measured}; a layer that failed has no such measurement: remove the values, or set "
+                f"{feasibility} = true if it did succeed"
+            )
+        return failure or f"{feasibility} = false"
+
+    def _complete(
+        self,
+        position: int,
+        experiment_id: int | None,
+        row: Mapping[str, object],
+        outcomes: dict[str, float | bool],
+        failure: str | None,
+    ) -> None:
+        """A successful row gives every required outcome (or has it on record, when amending);
+        a cell that holds a bad value is already reported as such."""
+        if failure is not None or not self.require_objectives:
+            return
+        kept = self.on_record.get(experiment_id, ()) if experiment_id is not None else ()
+        feasibility = self.definition.feasibility
+        for name in sorted(self.required):
+            if name not in outcomes and name not in kept and _text(row.get(name)) is None:
+                self.problems.add(
+                    f"{_where(self.source, position, name)}: a number is required for a successful "
+                    f"experiment; fill it in, or give a failure_reason"
+                    + (f" or {feasibility} = false" if feasibility else "")
+                )
+
+
 def _parameters_made(
-    row: pd.Series, table: pd.DataFrame, definition: CampaignDefinition, source: str, position: int
+    row: Mapping[str, object],
+    table: pd.DataFrame,
+    definition: CampaignDefinition,
+    source: str,
+    position: int,
+    problems: Problems,
 ) -> dict[str, object] | None:
-    """Parameters as actually made, if the file gives all of them.
+    """Parameters as actually made, if the file gives all of them (None otherwise, or where they
+    have a problem, which is kept in ``problems``).
 
     A made recipe may lie outside the campaign's bounds (the lab deviated), but it must be
     physically possible: numbers finite, categories known, mixtures adding up.
     """
-    names = definition.space.names
+    names = list(definition.space.names)
     if not all(n in table for n in names):
         return None
-    frame = row[list(names) + [n for n in definition.space.derived_names if n in table]].to_frame().T
-    frame = frame.infer_objects()
-    for derived in definition.space.derived_names:
-        if derived in frame:
-            implied = definition.space.with_derived(frame[list(names)])[derived].astype(float).iloc[0]
-            stated = _number(frame[derived].iloc[0], _where(source, position, derived))
-            if stated is not None and abs(stated - implied) > 1e-3 * max(1.0, abs(implied)):
-                raise InputDataError(
-                    f"{_where(source, position, derived)}: {stated:g} does not complete the mixture "
-                    f"(the other components imply {implied:g}); the parts must sum to the total"
-                )
+    before = len(problems.found)
     for parameter in definition.space.parameters:
         where = _where(source, position, parameter.name)
-        value = frame[parameter.name].iloc[0]
-        if parameter.kind in ("continuous", "integer"):
-            _number(value, where)  # finite number; outside the campaign's bounds is allowed
-        elif parameter.check(value) is not None:
-            raise InputDataError(f"{where}: {parameter.check(value)}")
+        with problems.collect():
+            if parameter.kind in ("continuous", "integer"):
+                _number(row[parameter.name], where)  # finite number; outside the campaign's bounds is allowed
+            elif parameter.check(row[parameter.name]) is not None:
+                raise InputDataError(f"{where}: {parameter.check(row[parameter.name])}")
+    if len(problems.found) > before:
+        return None
+    derived = [n for n in definition.space.derived_names if n in table]
+    frame = pd.DataFrame([{name: row[name] for name in names + derived}]).infer_objects()
+    implied = definition.space.with_derived(frame[names])
+    for name in derived:
+        where = _where(source, position, name)
+        with problems.collect():
+            stated, expected = _number(row[name], where), float(implied[name].iloc[0])
+            if stated is not None and abs(stated - expected) > 1e-3 * max(1.0, abs(expected)):
+                raise InputDataError(
+                    f"{where}: {stated:g} does not complete the mixture "
+                    f"(the other components imply {expected:g}); the parts must sum to the total"
+                )
     for constraint in definition.space.constraints:
         if constraint.kind == "mixture" and constraint.violation(frame)[0] > 1e-6 * constraint.total:
-            raise InputDataError(
+            problems.add(
                 f"{_where(source, position, constraint.components[0])}: the mixture does not add up; "
                 f"{constraint.describe()} is required"
             )
-    made: dict[str, object] = {}
-    for name in names:
-        value = frame[name].iloc[0]
-        made[name] = value.item() if hasattr(value, "item") else value
-    return made
+    if len(problems.found) > before:
+        return None
+    for parameter in definition.space.parameters:
+        slip = unit_slip(parameter, row[parameter.name])
+        if slip:
+            warnings.warn(SuspiciousValueWarning(f"{_where(source, position, parameter.name)}: {slip}"), stacklevel=4)
+    return {name: _plain(row[name]) for name in names}
+
+
+def _plain(value: object) -> object:
+    return value.item() if hasattr(value, "item") else value

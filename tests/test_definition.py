@@ -135,11 +135,77 @@ def test_the_campaign_files_declare_the_steps_a_lab_can_set() -> None:
     assert all(p.step for p in alloy.free if p.kind == "continuous")
 
 
-def test_an_impossible_constraint_set_is_reported() -> None:
-    text = MINIMAL + '[[constraints]]\ntype = "linear"\ncoefficients = { ab_wt_pct = 1.0 }\nlower = 20\n'
-    definition = parse_definition(text)
-    with pytest.raises(CampaignDefinitionError.__mro__[1], match="widen the bounds"):
-        definition.space.sample(4, seed=0)
+NFP_RATE = (ROOT / "campaigns" / "nfp_rate.toml").read_text(encoding="utf-8")
+LINEAR = '[[constraints]]\ntype = "linear"\ncoefficients = { ab_wt_pct = 1.0 }\nlower = 50\n'
+
+
+def _nfp(old: str, new: str) -> str:
+    assert old in NFP_RATE
+    return NFP_RATE.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        pytest.param(
+            _nfp("min_remainder = 60.0", "min_remainder = 99"),
+            "meets constraints[0]: ab_wt_pct + alumina_wt_pct + nfp_wt_pct = 100, nfp_wt_pct >= 99",
+            id="mixture_remainder_out_of_reach",
+        ),
+        pytest.param(NFP_RATE + LINEAR, "meets constraints[2]: 50 <= 1*ab_wt_pct", id="linear_out_of_reach"),
+        pytest.param(_nfp("margin_c = 30.0", "margin_c = 500"), "meets constraints[1]", id="onset_margin_out_of_reach"),
+        pytest.param(
+            MINIMAL
+            + '[[constraints]]\ntype = "linear"\ncoefficients = { ab_wt_pct = 1.0 }\nupper = 4\n'
+            + '[[constraints]]\ntype = "linear"\ncoefficients = { ab_wt_pct = 1.0 }\nlower = 6\n',
+            "meets together constraints[0]",
+            id="constraints_that_exclude_each_other",
+        ),
+        pytest.param(
+            _nfp(
+                'components = ["ab_wt_pct", "alumina_wt_pct"]\nremainder = "nfp_wt_pct"',
+                'components = ["ab_wt_pct", "alumina_wt_pct"]',
+            ),
+            "meets constraints[0]",
+            id="mixture_whose_parts_cannot_reach_the_total",
+        ),
+        pytest.param(_nfp("bounds = [3.0, 40.0]", "bounds = [3.0, inf]"), "parameters[0].bounds", id="infinite_bound"),
+        pytest.param(_nfp("bounds = [3.0, 40.0]", "bounds = [nan, 40.0]"), "parameters[0].bounds", id="nan_bound"),
+        pytest.param(_nfp("value = 1.0", "value = inf"), "parameters[7].value", id="infinite_fixed_value"),
+        pytest.param(NFP_RATE + LINEAR.replace("1.0", "inf"), "constraints[2].coefficients", id="infinite_coefficient"),
+        pytest.param(_nfp('name = "roughening"', 'name = "status"'), "parameters[6].name", id="parameter_named_status"),
+        pytest.param(_nfp('name = "sintered"', 'name = "batch"'), "outcomes[0].name", id="outcome_named_batch"),
+        pytest.param(
+            _nfp('name = "r_bulk_ohm"', 'name = "predicted_r_ohm"'), "clashes with a column", id="predicted_prefix"
+        ),
+        pytest.param(_nfp('remainder = "nfp_wt_pct"', 'remainder = "notes"'), "remainder", id="remainder_named_notes"),
+        pytest.param(_nfp("batch_size = 4", "batch_size = 100000000"), "campaign.batch_size", id="absurd_batch_size"),
+        pytest.param(
+            _nfp("initial_design_size = 5", "initial_design_size = 5000"),
+            "campaign.initial_design_size",
+            id="absurd_initial_design",
+        ),
+    ],
+)
+def test_campaigns_that_cannot_work_are_refused(text: str, fragment: str) -> None:
+    """Issue 15, item 9: each of these passed `nfpopt init` and broke later."""
+    with pytest.raises(CampaignDefinitionError) as info:
+        parse_definition(text, source="bad.toml")
+    assert fragment in str(info.value) and "bad.toml" in str(info.value)
+
+
+def test_a_file_with_a_utf8_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + NFP_RATE.encode("utf-8"))
+    assert load_definition(path) == load_definition(ROOT / "campaigns" / "nfp_rate.toml")
+    assert parse_definition("\ufeff" + NFP_RATE).name == "nfp_rate"
+
+
+def test_a_file_in_another_encoding_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(NFP_RATE.replace("beta''", "\u03b2''").encode("utf-16"))
+    with pytest.raises(CampaignDefinitionError, match="not UTF-8 text.*save it as UTF-8"):
+        load_definition(path)
 
 
 def test_declared_scales_are_kept_and_undeclared_ones_follow_the_declaration() -> None:

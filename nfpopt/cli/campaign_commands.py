@@ -1,4 +1,4 @@
-"""Campaign commands: init, import, propose, start, record, abandon, status, export.
+"""Campaign commands: init, import, propose, start, record, abandon, status, export, delete.
 
 Thin: each command opens the store, calls :class:`nfpopt.campaign.Campaign`, prints.
 """
@@ -16,9 +16,9 @@ import pandas as pd
 from rich.table import Table
 
 from nfpopt.campaign import Campaign, StoredSkill
-from nfpopt.cli.common import console, fail, json_records, named, progress, read_table
+from nfpopt.cli.common import console, fail, json_records, named, progress, read_table, warnings_shown
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
-from nfpopt.definition import STRATEGIES, CampaignDefinition, load_definition
+from nfpopt.definition import MAX_BATCH_SIZE, STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.experiments import finished
 from nfpopt.store import DB_ENV_VAR, ExperimentRecord, Store, default_url
@@ -40,10 +40,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 
 
 @contextmanager
-def open_campaign(db_url: str | None, name: str | None) -> Iterator[Campaign]:
-    """Open the store and the campaign; any nfpopt error becomes a clean exit 2."""
+def open_campaign(db_url: str | None, name: str | None, *, read_only: bool = False) -> Iterator[Campaign]:
+    """Open the store and the campaign; any nfpopt error becomes a clean exit 2.
+
+    Only ``init`` creates a database: here a path that holds none is refused, and a command
+    that only reads (``read_only``) neither migrates nor writes it.
+    """
     try:
-        with Store(db_url or default_url()) as store:
+        with Store(db_url or default_url(), create=False, read_only=read_only) as store:
             yield Campaign.open(store, name)
     except NfpoptError as exc:
         fail(str(exc))
@@ -107,17 +111,27 @@ def init_command(definition: Path, db_url: str | None, as_json: bool) -> None:
 @click.command("import")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Import rows already imported (same recipe and outcomes, or same label from the same file) again.",
+)
 @campaign_option
 @json_option
-def import_command(table: Path, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
+def import_command(
+    table: Path, db_url: str | None, allow_duplicates: bool, campaign_name: str | None, as_json: bool
+) -> None:
     """Import prior experiments (recipes and outcomes), e.g. data/yamauchi2020_cells.csv.
 
-    Rows without a recipe, or made under other fixed conditions than the campaign's, are
-    skipped and listed; columns the campaign does not know are ignored and listed.
+    Rows without a recipe, made under other fixed conditions than the campaign's, or already
+    imported (same recipe and outcomes, or the same label from the same file) are skipped and
+    listed; columns the campaign does not know are ignored and listed.
     """
     frame = read_table(table)
-    with open_campaign(db_url, campaign_name) as campaign:
-        report = campaign.import_experiments(frame, source=str(table), recorded_by=_user())
+    with warnings_shown(), open_campaign(db_url, campaign_name) as campaign:
+        report = campaign.import_experiments(
+            frame, source=str(table), recorded_by=_user(), allow_duplicates=allow_duplicates
+        )
     if as_json:
         click.echo(
             json.dumps(
@@ -141,7 +155,7 @@ def import_command(table: Path, db_url: str | None, campaign_name: str | None, a
 @click.option(
     "--batch",
     "batch_size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BATCH_SIZE),
     default=None,
     help="Number of recipes [default: the campaign's batch_size].",
 )
@@ -276,7 +290,7 @@ def record_command(results: Path, amend: bool, db_url: str | None, campaign_name
     failure_reason. Columns written by 'propose' (predicted_*, batch, ...) are ignored.
     """
     frame = read_table(results)
-    with open_campaign(db_url, campaign_name) as campaign:
+    with warnings_shown(), open_campaign(db_url, campaign_name) as campaign:
         records = campaign.record_results(frame, source=str(results), amend=amend, recorded_by=_user())
     summary = {
         "recorded": [r.experiment_id for r in records],
@@ -307,7 +321,7 @@ def status_command(judge: bool, db_url: str | None, campaign_name: str | None, a
     with the batch; status shows the newest, saying how many results were recorded since
     (--skill judges them afresh). Below two results: "not enough results to judge the models yet".
     """
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         status = campaign.status()
         definition = campaign.definition
         objectives = [o.outcome for o in definition.objectives]
@@ -378,7 +392,7 @@ def _judged(stored: StoredSkill | None, results: int) -> dict[str, int | None]:
 def export_command(output: Path | None, db_url: str | None, campaign_name: str | None, as_json: bool) -> None:
     """Export every experiment (parameters, outcomes, status, notes) as CSV (--json: as JSON records)."""
     check_output(output, db_url)
-    with open_campaign(db_url, campaign_name) as campaign:
+    with open_campaign(db_url, campaign_name, read_only=True) as campaign:
         table = campaign.table()
     if output is not None:
         table.to_csv(output, index=False)
@@ -396,7 +410,7 @@ def export_command(output: Path | None, db_url: str | None, campaign_name: str |
 def campaigns_command(db_url: str | None, as_json: bool) -> None:
     """List the campaigns in the database, each with its experiments by status."""
     try:
-        with Store(db_url or default_url()) as store:
+        with Store(db_url or default_url(), read_only=True) as store:
             url = store.url
             rows = [
                 {
@@ -429,6 +443,35 @@ def _counts(experiments: Sequence[ExperimentRecord]) -> dict[str, int]:
     """Experiments by status, every status named (0 where none)."""
     statuses = [str(e.status) for e in experiments]
     return {status: statuses.count(status) for status in _STATUSES}
+
+
+@click.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
+@db_option
+@json_option
+def delete_command(name: str, yes: bool, db_url: str | None, as_json: bool) -> None:
+    """Delete the campaign NAME with all its experiments and results, for good.
+
+    Asks first; export it beforehand (nfpopt export -o backup.csv) to keep a copy.
+    """
+    if as_json and not yes:
+        fail("--json asks no questions: pass --yes as well to delete")
+    try:
+        with Store(db_url or default_url(), create=False) as store:
+            count = len(store.experiments(store.get_campaign(name)))
+            question = f"delete campaign {name!r} and its {count} experiment(s) from {store.url}? This cannot be undone"
+            if not yes and not click.confirm(question, default=False, abort=False):
+                fail("nothing deleted; answer y to delete, or pass --yes in scripts")
+            deleted = store.delete_campaign(name)
+    except click.Abort:
+        fail("nothing deleted (no answer); pass --yes to delete without asking")
+    except NfpoptError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"deleted": name, "experiments": deleted}))
+        return
+    console.print(named("deleted campaign ", name, f" and its {deleted} experiment(s)"))
 
 
 def _summary_columns(frame: pd.DataFrame, objectives: list[str]) -> list[str]:
@@ -469,4 +512,5 @@ COMMANDS = (
     status_command,
     export_command,
     campaigns_command,
+    delete_command,
 )

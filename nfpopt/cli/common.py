@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 from rich.console import Console
 from rich.text import Text
+
+from nfpopt.exceptions import NfpoptWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +78,21 @@ def fail(message: str) -> NoReturn:
     else:
         err_console.print(Text("error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
     sys.exit(2)
+
+
+@contextmanager
+def warnings_shown() -> Iterator[None]:
+    """Print each nfpopt warning raised inside as ``warning: message`` on standard error
+    (after the block, even when it fails), instead of Python's file-and-line format."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NfpoptWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, NfpoptWarning):
+                    text = Text("warning: ", style="bold yellow") + Text(str(warning.message))
+                    err_console.print(text, soft_wrap=True)
 
 
 def named(prefix: str, name: str, rest: str) -> Text:

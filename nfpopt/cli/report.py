@@ -39,7 +39,10 @@ def report_command(
     """
     from nfpopt.report import write_report  # matplotlib and torch load only for this command
 
-    with open_campaign(db_url, campaign_name) as campaign, progress("writing the report: fitting the models, drawing"):
+    with (
+        open_campaign(db_url, campaign_name, read_only=True) as campaign,
+        progress("writing the report: fitting the models, drawing"),
+    ):
         path = write_report(campaign, output, seed=seed, fits=fits)
     if as_json:
         click.echo(json.dumps({"report": str(path)}))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nfpopt.exceptions import InputDataError
-from nfpopt.space.constraints import Constraint, satisfied
+from nfpopt.space.constraints import Constraint, MixtureConstraint, satisfied
 from nfpopt.space.parameters import (
     CategoricalParameter,
     ContinuousParameter,
@@ -20,6 +20,7 @@ from nfpopt.space.parameters import (
 )
 
 _MAX_SAMPLING_ROUNDS = 20
+_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,31 @@ class SearchSpace:
         if message:
             raise InputDataError(message)
 
+    def unsatisfiable(self, *, draws: int = 1 << 14) -> list[int]:
+        """Indices of the constraints that leave no recipe, [] if some recipe satisfies them all.
+
+        Checked on ``draws`` uniformly random recipes spread over the parameter bounds (the same
+        every time): the constraints that no sample meets on its own, or, when each alone can
+        be met but not all at once, every constraint. A mixture without a remainder is an
+        equality that samples never hit; it is checked against its parts' bounds instead.
+        """
+        if not self.constraints:
+            return []
+        unit = np.random.default_rng(0).random((draws, max(1, len(self.free))))  # no scipy: cheap at load
+        recipes = self.from_unit(unit[:, : len(self.free)])
+        masks = [self._satisfied_somewhere(constraint, recipes) for constraint in self.constraints]
+        alone = [index for index, mask in enumerate(masks) if not mask.any()]
+        if alone:
+            return alone
+        return [] if np.logical_and.reduce(masks).any() else list(range(len(self.constraints)))
+
+    def _satisfied_somewhere(self, constraint: Constraint, recipes: pd.DataFrame) -> np.ndarray:
+        if not (isinstance(constraint, MixtureConstraint) and constraint.remainder is None):
+            return satisfied(constraint, recipes)
+        ranges = [_numeric_range(self.parameter(name)) for name in constraint.components]
+        low, high = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+        return np.full(len(recipes), low - _SLACK <= constraint.total <= high + _SLACK)
+
     def from_unit(self, unit: np.ndarray) -> pd.DataFrame:
         """Map points of the unit hypercube (one column per free parameter) to recipes."""
         columns = {}
@@ -195,6 +221,15 @@ class SearchSpace:
         else:
             design = design.sample(n=n, random_state=int(rng.integers(2**31))).reset_index(drop=True)
         return self.with_derived(design.reset_index(drop=True))
+
+
+def _numeric_range(parameter: Parameter) -> tuple[float, float]:
+    """The lowest and highest value a parameter may take (unbounded for text)."""
+    if isinstance(parameter, ContinuousParameter | IntegerParameter):
+        return float(parameter.lower), float(parameter.upper)
+    if isinstance(parameter, FixedParameter) and not isinstance(parameter.value, str):
+        return float(parameter.value), float(parameter.value)
+    return -np.inf, np.inf
 
 
 def numeric_parameter_names(parameters: Sequence[Parameter]) -> list[str]:

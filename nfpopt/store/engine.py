@@ -20,6 +20,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
@@ -71,8 +72,30 @@ def normalise_url(url: str | os.PathLike[str]) -> URL:
         ) from exc
 
 
-def make_engine(url: URL, *, echo: bool = False) -> Engine:
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL; None for another backend or an in-memory database."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database)).expanduser()
+
+
+def _read_only_sqlite(url: URL, path: Path) -> URL:
+    """``url`` opened with SQLite's ``mode=ro``: the driver itself refuses every write.
+
+    A WAL database needs its ``-shm`` file; where this user cannot create one (a read-only
+    folder) and no writer left a ``-wal`` file beside, the file is opened ``immutable``.
+    """
+    wal = path.with_name(path.name + "-wal")
+    immutable = not os.access(path.parent, os.W_OK) and not wal.exists()
+    query = {"mode": "ro", "uri": "true", **({"immutable": "1"} if immutable else {})}
+    return url.set(database="file:" + quote(str(path.resolve())), query=query)
+
+
+def make_engine(url: URL, *, echo: bool = False, read_only: bool = False) -> Engine:
     """Create an engine for ``url``; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    With ``read_only`` the database refuses writes itself: SQLite opens the file ``mode=ro``,
+    PostgreSQL runs every transaction ``READ ONLY``.
 
     Raises:
         InputDataError: the URL names a database kind SQLAlchemy does not know.
@@ -81,7 +104,11 @@ def make_engine(url: URL, *, echo: bool = False) -> Engine:
     shown = url.render_as_string(hide_password=True)
     try:
         if url.get_backend_name() != "sqlite":
-            return create_engine(url, echo=echo, json_serializer=_dumps, pool_pre_ping=True)
+            engine = create_engine(url, echo=echo, json_serializer=_dumps, pool_pre_ping=True)
+            return engine.execution_options(postgresql_readonly=True) if read_only else engine
+        path = sqlite_file(url)
+        if read_only and path is not None:
+            url = _read_only_sqlite(url, path)
         engine = create_engine(url, echo=echo, json_serializer=_dumps)
     except NoSuchModuleError as exc:
         raise InputDataError(
@@ -93,9 +120,9 @@ def make_engine(url: URL, *, echo: bool = False) -> Engine:
             f"the driver for {shown!r} is not installed ({exc}); for PostgreSQL use a "
             "'postgresql+psycopg://' URL and pip install 'nfpopt[postgres]'"
         ) from exc
-    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "connect", _configure_read_only if read_only else _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
-    return engine
+    return engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -109,6 +136,12 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous = FULL")  # a commit survives a power cut too
     finally:
         cursor.close()
+
+
+def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
+    # As above, without the settings that write to the file (journal mode, synchronous).
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:

@@ -136,9 +136,16 @@ def record_problem(row: ExperimentRow | None, result: Result, campaign: Campaign
 
 
 def apply_result(row: ExperimentRow, result: Result, now: dt.datetime, recorded_by: str | None) -> None:
-    """Write ``result`` onto ``row``: status, outcomes, failure reason, recipe made, notes."""
+    """Write ``result`` onto ``row``: status, outcomes, failure reason, recipe made, notes.
+
+    A measured result amending a measured experiment is merged: outcomes it does not give keep
+    their current values (a partial file corrects some numbers, it does not erase the others).
+    A result that turns measured into failed or back replaces the outcomes. Either way the
+    caller keeps the previous result in the history.
+    """
+    merge = row.status == ExperimentStatus.MEASURED and result.status is ExperimentStatus.MEASURED
     row.status = result.status.value
-    row.outcomes = dict(result.outcomes)
+    row.outcomes = {**(row.outcomes or {}), **result.outcomes} if merge else dict(result.outcomes)
     row.failure_reason = result.failure_reason
     if result.parameters_made is not None:
         row.parameters_made = dict(result.parameters_made)

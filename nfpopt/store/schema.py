@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
 from nfpopt.exceptions import StoreError
@@ -52,21 +52,62 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(engine: Engine, *, where: str) -> str:
-    """Migrate the database behind ``engine`` to the head revision and return that revision.
+def no_database(where: str, *, other_tables: bool = False) -> StoreError:
+    """The error for a database that nfpopt never created (nothing is written to it)."""
+    held = "holds other tables but no nfpopt database" if other_tables else "holds no nfpopt database"
+    return StoreError(
+        f"{where} {held}; check the path or URL (--db, $NFPOPT_DB), or create a campaign "
+        "in a new database with nfpopt init CAMPAIGN.toml --db PATH"
+    )
 
-    A fresh database gets every table; one at an older revision is upgraded in a single
-    transaction that other writers wait for. ``where`` names the database in messages.
 
-    Raises:
-        StoreError: the database is at a revision newer than this nfpopt knows.
-    """
-    head = head_revision()
+def _state(engine: Engine) -> tuple[str | None, bool]:
+    """The database's revision, and whether it holds any table at all; reads only."""
     reader = engine.execution_options(**{READ_ONLY: True})
     with reader.connect() as connection, connection.begin():
-        current = current_revision(connection)
+        return current_revision(connection), bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
+
+
+def require_head(engine: Engine, *, where: str) -> str:
+    """Check, without writing anything, that ``engine`` holds an nfpopt database at the head
+    revision (for a read-only store) and return that revision.
+
+    Raises:
+        StoreError: no nfpopt database is there, or it is at another revision.
+    """
+    head = head_revision()
+    current, has_tables = _state(engine)
     if current == head:
         return head
+    if current is None:
+        raise no_database(where, other_tables=has_tables)
+    _refuse_unknown(current, head, where)
+    raise StoreError(
+        f"the campaign database {where} has schema revision {current!r}, older than this nfpopt's "
+        f"({head!r}); run one command that writes (e.g. nfpopt start, nfpopt record) to upgrade it, "
+        "then read it again"
+    )
+
+
+def upgrade_to_head(engine: Engine, *, where: str, create: bool = True, reader: Engine | None = None) -> str:
+    """Migrate the database behind ``engine`` to the head revision and return that revision.
+
+    A fresh database gets every table (only with ``create``); one at an older revision is
+    upgraded in a single transaction that other writers wait for. A SQLite file holding other
+    tables is never turned into an nfpopt database. ``where`` names the database in messages;
+    ``reader``, a read-only engine on the same database, looks first, so that a refused file is
+    left byte for byte as it was (a SQLite connection that may write switches it to WAL).
+
+    Raises:
+        StoreError: the database is at a revision newer than this nfpopt knows, or holds no
+            nfpopt database and ``create`` is False (or it is a SQLite file of something else).
+    """
+    head = head_revision()
+    current, has_tables = _state(reader or engine)
+    if current == head:
+        return head
+    if current is None and (not create or (has_tables and engine.dialect.name == "sqlite")):
+        raise no_database(where, other_tables=has_tables)
     _refuse_unknown(current, head, where)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -8,20 +8,22 @@ batch, or two people recording at the same moment never corrupts what was record
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nfpopt.exceptions import CampaignDefinitionError, StoreError
 from nfpopt.store import queries
 from nfpopt.store.convert import campaign_record, experiment_record, history_record, history_row
-from nfpopt.store.engine import BUSY_TIMEOUT_S, READ_ONLY, default_url, make_engine, normalise_url
+from nfpopt.store.engine import BUSY_TIMEOUT_S, READ_ONLY, default_url, make_engine, normalise_url, sqlite_file
 from nfpopt.store.frame import experiments_frame
 from nfpopt.store.models import (
     CampaignRow,
@@ -38,7 +40,7 @@ from nfpopt.store.records import (
     Result,
     check_results,
 )
-from nfpopt.store.schema import upgrade_to_head
+from nfpopt.store.schema import require_head, upgrade_to_head
 from nfpopt.store.validation import (
     ExperimentStateError,
     check_add_options,
@@ -62,9 +64,15 @@ class Store:
         url: a SQLAlchemy URL (``sqlite:///campaign.db``, ``postgresql+psycopg://u:p@host/db``)
             or a plain file path, meaning SQLite. None uses :func:`default_url`.
         echo: log every SQL statement (for debugging).
+        create: create the database (its file, its tables) if there is none yet; with False a
+            path or URL that holds no nfpopt database is refused, and nothing is written to it.
+        read_only: only read (``status``, ``export``): the database must exist at the current
+            schema and is never created, migrated or written; a file this user cannot write can
+            be read.
 
     Raises:
-        StoreError: the database cannot be opened, or was written by a newer nfpopt.
+        StoreError: the database cannot be opened, holds no nfpopt database (with ``create``
+            False), or was written by a newer nfpopt.
 
     Example:
         >>> with Store("campaign.db") as store:  # doctest: +SKIP
@@ -72,16 +80,34 @@ class Store:
         ...     store.record("nfp", [Result(ids[0], {"internal_resistance_ohm": 41.5})])
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        echo: bool = False,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
         parsed = normalise_url(default_url() if url is None else url)
         #: The database URL, password hidden.
         self.url: str = parsed.render_as_string(hide_password=True)
-        self._engine = make_engine(parsed, echo=echo)
+        #: True when opened with ``read_only``: every write is refused.
+        self.read_only = read_only
+        path = sqlite_file(parsed)
+        if path is not None and (read_only or not create) and not path.is_file():
+            raise StoreError(
+                f"no nfpopt database at {path}: the file does not exist. Check the path (--db, "
+                "$NFPOPT_DB), or create a campaign there first with nfpopt init CAMPAIGN.toml --db PATH"
+            )
+        self._engine = make_engine(parsed, echo=echo, read_only=read_only)
         self._writer = sessionmaker(self._engine, expire_on_commit=False)
         self._reader = sessionmaker(self._engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._held = threading.local()  # the session of a :meth:`locked` span, per thread
         try:
             #: The alembic revision of the schema, always the newest this nfpopt knows.
-            self.schema_revision: str = upgrade_to_head(self._engine, where=self.url)
+            self.schema_revision: str = (
+                require_head(self._engine, where=self.url) if read_only else self._upgrade(parsed, create)
+            )
         except SQLAlchemyError as exc:
             self._engine.dispose()
             raise StoreError(
@@ -91,6 +117,17 @@ class Store:
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _upgrade(self, parsed: URL, create: bool) -> str:
+        """Migrate to the head revision; an existing SQLite file is looked at read-only first."""
+        path = sqlite_file(parsed)
+        if path is None or not path.is_file():
+            return upgrade_to_head(self._engine, where=self.url, create=create)
+        reader = make_engine(parsed, read_only=True)
+        try:
+            return upgrade_to_head(self._engine, where=self.url, create=create, reader=reader)
+        finally:
+            reader.dispose()
 
     @classmethod
     def open(cls, url: str | os.PathLike[str] | None = None) -> Store:
@@ -170,6 +207,43 @@ class Store:
         with self._transaction() as session:
             rows = session.scalars(select(CampaignRow).order_by(CampaignRow.id))
             return [campaign_record(row) for row in rows]
+
+    def delete_campaign(self, campaign: CampaignRef) -> int:
+        """Delete the campaign with every experiment and result history it holds, for good;
+        return how many experiments went with it. The name can then be used again.
+
+        Raises:
+            StoreError: no such campaign.
+        """
+        with self._transaction(write=True) as session:
+            row = queries.campaign_row(session, campaign, lock=True)
+            count = session.scalar(select(func.count()).where(ExperimentRow.campaign_id == row.id)) or 0
+            # The database cascades to experiments and their history (ON DELETE CASCADE).
+            session.execute(delete(CampaignRow).where(CampaignRow.id == row.id))
+            return int(count)
+
+    @contextmanager
+    def locked(self, campaign: CampaignRef) -> Iterator[None]:
+        """Hold the campaign's write lock: every store call inside is one transaction.
+
+        For a read-decide-write span such as proposing a batch: a second process proposing at
+        the same moment waits here until this span commits, and then sees its batch. SQLite
+        locks the whole database (``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_S`);
+        PostgreSQL locks the campaign's row (``SELECT ... FOR UPDATE``). An exception inside
+        rolls back everything written in the span.
+
+        Raises:
+            StoreError: the campaign does not exist, or the span is entered twice.
+        """
+        if getattr(self._held, "session", None) is not None:
+            raise StoreError(f"{self!r} already holds a campaign lock in this thread; do not nest locked()")
+        with self._transaction(write=True) as session:
+            queries.campaign_row(session, campaign, lock=True)
+            self._held.session = session
+            try:
+                yield
+            finally:
+                self._held.session = None
 
     # -- experiments: writes -----------------------------------------------------------------
 
@@ -298,7 +372,8 @@ class Store:
 
         A result may be recorded for a ``proposed`` or ``running`` experiment. With
         ``amend=True`` an already measured or failed experiment gets the new result and its
-        previous one is moved to :meth:`history`.
+        previous one is moved to :meth:`history`; a measured result amending a measured one
+        only changes the outcomes it gives (the others keep their values).
 
         Raises:
             InputDataError: a result is malformed, or an id appears twice in ``results``.
@@ -383,7 +458,16 @@ class Store:
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction; SQLite takes the write lock at its start when ``write``."""
+        """One transaction; SQLite takes the write lock at its start when ``write``.
+
+        Inside :meth:`locked` every call joins the span's transaction instead.
+        """
+        if write and self.read_only:
+            raise StoreError(f"{self.url} was opened read-only; open Store({self.url!r}) without read_only to write")
+        held = getattr(self._held, "session", None)
+        if held is not None:
+            yield held
+            return
         try:
             with (self._writer if write else self._reader).begin() as session:
                 yield session

@@ -12,23 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from nfpopt.columns import RESERVED_NAMES
 from nfpopt.exceptions import InputDataError, StoreError
 from nfpopt.store.models import ExperimentSource, ExperimentStatus
 
-#: Column names of :meth:`Store.to_frame` that parameters and outcomes may not reuse.
-RESERVED_NAMES = frozenset(
-    {
-        "experiment_id",
-        "batch",
-        "status",
-        "source",
-        "failure_reason",
-        "notes",
-        "recorded_by",
-        "created_at",
-        "updated_at",
-    }
-)
 #: Longest campaign name, parameter name, outcome name or ``recorded_by`` accepted.
 MAX_NAME_LENGTH = 200
 

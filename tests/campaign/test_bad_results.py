@@ -110,6 +110,40 @@ def test_bad_results_change_nothing(campaign_db: Path, results: pd.DataFrame, ed
     assert _digest(campaign_db) == before
 
 
+def test_every_problem_in_a_file_is_reported_at_once(campaign_db: Path, results: pd.DataFrame) -> None:
+    """Issue 15, item 8: an unknown id no longer hides a bad value in the next row."""
+    bad = campaign_db.parent / "bad.csv"
+    edited = _set("experiment_id", 999)(results)
+    sintered = _sintered_row(results)
+    edited = _set("internal_resistance_ohm", "low", row="sintered")(edited).assign(colour="red")
+    edited.loc[(sintered + 1) % len(edited), "roughening"] = "sandblasted"
+    edited.to_csv(bad, index=False)
+    before = _digest(campaign_db)
+    outcome = CliRunner().invoke(cli, ["record", str(bad), "--db", str(campaign_db)])
+    assert outcome.exit_code == 2, outcome.output
+    text = " ".join(outcome.output.split())
+    assert "bad.csv: 4 problems; nothing was stored" in text
+    for fragment in [
+        "column 'colour'",
+        "row 1, column 'experiment_id': no experiment 999",
+        f"row {sintered + 1}, column 'internal_resistance_ohm': 'low' is not a number",
+        f"row {(sintered + 1) % len(edited) + 1}, column 'roughening'",
+    ]:
+        assert fragment in text
+    assert _digest(campaign_db) == before
+
+
+def test_at_most_twenty_problems_are_listed(campaign_db: Path, results: pd.DataFrame) -> None:
+    bad = campaign_db.parent / "bad.csv"
+    many = pd.concat([results] * 7, ignore_index=True).assign(experiment_id=range(1001, 1001 + 7 * len(results)))
+    many.to_csv(bad, index=False)
+    outcome = CliRunner().invoke(cli, ["record", str(bad), "--db", str(campaign_db)])
+    assert outcome.exit_code == 2
+    text = " ".join(outcome.output.split())
+    assert f"{7 * len(results)} problems, the first 20 shown" in text
+    assert text.count("no experiment") == 20
+
+
 def test_a_measured_experiment_is_only_overwritten_with_amend(campaign_db: Path, results: pd.DataFrame) -> None:
     path = campaign_db.parent / "r.csv"
     assert run("record", path, "--db", campaign_db).exit_code == 0
@@ -128,6 +162,24 @@ def test_a_measured_experiment_is_only_overwritten_with_amend(campaign_db: Path,
         assert store.experiment(experiment_id).outcomes["internal_resistance_ohm"] == 4321.0
         history = store.history(experiment_id)
     assert history[0].outcomes["internal_resistance_ohm"] == pytest.approx(results.loc[row, "internal_resistance_ohm"])
+
+
+def test_amend_with_a_partial_file_keeps_the_other_outcomes(campaign_db: Path, results: pd.DataFrame) -> None:
+    """Issue 15, item 5: a file giving one corrected outcome leaves the others as recorded."""
+    assert run("record", campaign_db.parent / "r.csv", "--db", campaign_db).exit_code == 0
+    row = _sintered_row(results)
+    experiment_id = int(results.loc[row, "experiment_id"])
+    with Store(campaign_db) as store:
+        before = store.experiment(experiment_id).outcomes
+    fix = campaign_db.parent / "fix.csv"
+    pd.DataFrame({"experiment_id": [experiment_id], "internal_resistance_ohm": [99.5]}).to_csv(fix, index=False)
+    outcome = run("record", fix, "--amend", "--db", campaign_db)
+    assert outcome.exit_code == 0, outcome.output
+    with Store(campaign_db) as store:
+        after = store.experiment(experiment_id).outcomes
+        history = store.history(experiment_id)
+    assert after == {**before, "internal_resistance_ohm": 99.5}
+    assert [h.outcomes for h in history] == [before]
 
 
 def test_a_failed_fabrication_is_recorded_as_failed(campaign_db: Path, results: pd.DataFrame) -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from nfpopt.cli.common import error_record, speak_cli
 from nfpopt.cli.main import cli
 from nfpopt.paper import paper_cells_path
+from nfpopt.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 NFP = ROOT / "campaigns" / "nfp_rate.toml"
@@ -71,6 +72,7 @@ def test_errors_name_the_command_line_flags_not_python(db: str, tmp_path: Path) 
     pd.DataFrame(
         {"experiment_id": [1], "sintered": [True], "internal_resistance_ohm": [3900.0], "capacity_2c_mah_g": [0.0]}
     ).to_csv(again, index=False)
+    Store(tmp_path / "empty.db").close()  # an nfpopt database without a campaign (status creates none)
     said = [
         _invoke("record", again, "--db", db).output,
         _invoke("init", NFP, "--db", db).output,

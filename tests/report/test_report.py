@@ -123,6 +123,7 @@ def test_campaign_without_results_gives_a_page_without_figures(tmp_path: Path) -
     ],
 )
 def test_bad_database_is_a_clear_error(tmp_path: Path, extra: tuple[str, ...], message: str) -> None:
+    Store(tmp_path / "empty.db").close()  # an nfpopt database without a campaign
     result = report(tmp_path / "empty.db", tmp_path / "out", *extra)
     assert result.exit_code == 2
     assert message in result.stderr

@@ -1,12 +1,14 @@
 """A second process for ``test_concurrency.py``: records results into a shared store.
 
-    python _worker.py URL CAMPAIGN FIRST_ID COUNT WORKDIR --mode one-by-one|one-big-call
+    python _worker.py URL CAMPAIGN FIRST_ID COUNT WORKDIR --mode one-by-one|one-big-call|propose
 
 ``one-by-one`` waits for ``WORKDIR/go`` (after writing ``WORKDIR/ready-<FIRST_ID>``), then
 records each result in its own call, holding every transaction open a little after its
 UPDATE so that two workers overlap. ``one-big-call`` records all results in a single call,
 writes ``WORKDIR/writing`` after the UPDATE ran and then stalls inside the transaction
-until the test kills the process.
+until the test kills the process. ``propose`` proposes one Sobol batch of COUNT recipes
+for the campaign (a real one, see ``Campaign``) and stalls the same way just before its
+COMMIT, holding the campaign's lock.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ def _wait_for(path: Path, timeout_s: float = 60.0) -> None:
         time.sleep(0.01)
 
 
-def _after_update(action: Any) -> None:
+def _after(verb: str, action: Any) -> None:
     def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE"):
+        if statement.lstrip().upper().startswith(verb):
             action()
 
     event.listen(Engine, "after_cursor_execute", listener)
@@ -51,14 +53,14 @@ def main() -> None:
     parser.add_argument("first_id", type=int)
     parser.add_argument("count", type=int)
     parser.add_argument("workdir", type=Path)
-    parser.add_argument("--mode", choices=["one-by-one", "one-big-call"], required=True)
+    parser.add_argument("--mode", choices=["one-by-one", "one-big-call", "propose"], required=True)
     args = parser.parse_args()
     ids = range(args.first_id, args.first_id + args.count)
     who = f"worker-{args.first_id}"
     results = [Result(i, {"internal_resistance_ohm": i / 7, "note_len_mm": float(i)}) for i in ids]
 
     if args.mode == "one-by-one":
-        _after_update(lambda: time.sleep(0.02))
+        _after("UPDATE", lambda: time.sleep(0.02))
         with Store(args.url) as store:
             (args.workdir / f"ready-{args.first_id}").touch()
             _wait_for(args.workdir / "go")
@@ -71,7 +73,18 @@ def main() -> None:
         time.sleep(120)
 
     event.listen(Engine, "connect", _small_sqlite_cache)
-    _after_update(stall)
+    if args.mode == "propose":
+        from nfpopt.campaign import Campaign
+
+        with Store(args.url) as store:
+            campaign = Campaign.open(store, args.campaign)
+            inserted: list[bool] = []
+            _after("INSERT", lambda: inserted.append(True))
+            # At the COMMIT of the transaction that wrote: every row written, none committed.
+            event.listen(Engine, "commit", lambda _conn: stall() if inserted else None)
+            campaign.propose(args.count, strategy="sobol")
+        return
+    _after("UPDATE", stall)
     with Store(args.url) as store:
         store.record(args.campaign, results, recorded_by=who)
 

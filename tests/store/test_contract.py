@@ -32,7 +32,7 @@ from nfpopt.store.models import Base
 from nfpopt.store.schema import alembic_config
 from nfpopt.store.validation import RESERVED_NAMES
 
-from .helpers import CAMPAIGN_TOML, OHM, RECIPES, assert_same, snapshot, sqlite_path
+from .helpers import CAMPAIGN_TOML, OHM, RECIPES, assert_same, snapshot, sqlite_path, table_names
 
 # -- schema versions ----------------------------------------------------------------------------
 
@@ -366,6 +366,25 @@ def test_amend_keeps_the_old_result_in_history(store: Store, campaign: str) -> N
     assert old[1].superseded_at == third.updated_at
 
 
+def test_amend_with_some_outcomes_keeps_the_others(store: Store, campaign: str) -> None:
+    """A partial amendment corrects the outcomes it gives; the rest keep their values
+    (issue 15, item 5), and the history holds the whole previous result."""
+    [eid] = store.add_experiments(campaign, RECIPES[:1])
+    store.record(campaign, [Result(eid, {OHM: 5.0, "capacity_mah_g": 57.7, "onset_c": 480.0})])
+    amended = store.record(campaign, [Result(eid, {OHM: 4.5})], amend=True)[0]
+    assert amended.outcomes == {OHM: 4.5, "capacity_mah_g": 57.7, "onset_c": 480.0}
+    assert store.experiment(eid).outcomes == amended.outcomes
+    assert [h.outcomes for h in store.history(eid)] == [{OHM: 5.0, "capacity_mah_g": 57.7, "onset_c": 480.0}]
+
+
+def test_amend_to_failed_replaces_the_measurement(store: Store, campaign: str) -> None:
+    [eid] = store.add_experiments(campaign, RECIPES[:1])
+    store.record(campaign, [Result(eid, {OHM: 5.0, "capacity_mah_g": 57.7})])
+    failed = store.record(campaign, [Result(eid, {"sintered": 0.0}, failure_reason="delaminated")], amend=True)[0]
+    assert (failed.status, failed.outcomes) == ("failed", {"sintered": 0.0})
+    assert store.history(eid)[0].outcomes == {OHM: 5.0, "capacity_mah_g": 57.7}
+
+
 def test_amend_on_an_open_experiment_just_records(store: Store, campaign: str) -> None:
     [eid] = store.add_experiments(campaign, RECIPES[:1])
     store.record(campaign, [Result(eid, {OHM: 5.0})], amend=True)
@@ -461,3 +480,92 @@ def test_to_frame_has_one_row_per_experiment(store: Store, campaign: str) -> Non
 def test_to_frame_of_an_empty_campaign(store: Store, campaign: str) -> None:
     frame = store.to_frame(campaign)
     assert frame.empty and "experiment_id" in frame.columns
+
+
+# -- the campaign lock (issue 15, item 4) -------------------------------------------------------
+
+
+def test_locked_span_is_one_transaction(store: Store, campaign: str) -> None:
+    with store.locked(campaign):
+        [eid] = store.add_experiments(campaign, RECIPES[:1])
+        assert [e.experiment_id for e in store.experiments(campaign)] == [eid]  # reads see the span's writes
+    assert len(store.experiments(campaign)) == 1
+    with pytest.raises(RuntimeError, match="boom"), store.locked(campaign):
+        store.add_experiments(campaign, RECIPES)
+        raise RuntimeError("boom")
+    assert len(store.experiments(campaign)) == 1  # the failed span left nothing behind
+
+
+def test_locked_refuses_nesting_and_unknown_campaigns(store: Store, campaign: str) -> None:
+    with store.locked(campaign), pytest.raises(StoreError, match="do not nest"), store.locked(campaign):
+        pass
+    with pytest.raises(StoreError, match="no campaign named 'nope'"), store.locked("nope"):
+        pass
+
+
+# -- opening without creating, and reading only (issue 15, item 6) -------------------------------
+
+
+@pytest.mark.parametrize("options", [{"create": False}, {"read_only": True}], ids=["existing_only", "read_only"])
+def test_a_database_without_nfpopt_is_refused_and_left_alone(db_url: str, options: dict[str, bool]) -> None:
+    path = sqlite_path(db_url)
+    with pytest.raises(StoreError, match="no nfpopt database"):
+        Store(db_url, **options)
+    if path is not None:
+        assert not path.exists()  # a mistyped path leaves no new file behind
+    else:
+        assert table_names(db_url) == []  # nor an empty schema gets nfpopt's tables
+
+
+def test_a_read_only_store_reads_and_refuses_every_write(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.create_campaign("nfp", CAMPAIGN_TOML)
+        [eid] = store.add_experiments("nfp", RECIPES[:1])
+        before = snapshot(store)
+    with Store(db_url, read_only=True) as reader:
+        assert reader.read_only
+        assert_same(before, snapshot(reader))
+        with pytest.raises(StoreError, match="opened read-only"):
+            reader.record("nfp", [Result(eid, {OHM: 1.0})])
+        with pytest.raises(StoreError, match="opened read-only"):
+            reader.create_campaign("other", "")
+    with Store(db_url) as store:
+        assert_same(before, snapshot(store))
+
+
+def test_a_read_only_store_does_not_migrate(db_url: str) -> None:
+    Store(db_url).close()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    engine.dispose()
+    with pytest.raises(StoreError, match="no nfpopt database"):
+        Store(db_url, read_only=True)
+    assert "campaigns" not in table_names(db_url)
+
+
+# -- deleting a campaign (issue 15, item 9) -----------------------------------------------------
+
+
+def test_deleting_a_campaign_takes_its_experiments_and_history_and_frees_the_name(store: Store, campaign: str) -> None:
+    other = store.create_campaign("other", CAMPAIGN_TOML).name
+    [kept] = store.add_experiments(other, RECIPES[:1])
+    ids = store.add_experiments(campaign, RECIPES)
+    store.record(campaign, [Result(ids[0], {OHM: 5.0})])
+    store.record(campaign, [Result(ids[0], {OHM: 4.0})], amend=True)
+    before = snapshot(store)
+    assert store.delete_campaign(campaign) == len(RECIPES)
+    assert [c.name for c in store.list_campaigns()] == [other]
+    for eid in ids:
+        with pytest.raises(ExperimentStateError, match="does not exist"):
+            store.history(eid)
+    assert store.experiments(other)[0] == before[other][0] and store.experiment(kept).experiment_id == kept
+    store.create_campaign(campaign, CAMPAIGN_TOML)  # the name can be used again
+    assert store.experiments(campaign) == []
+
+
+def test_deleting_an_unknown_campaign_changes_nothing(store: Store, campaign: str) -> None:
+    before = snapshot(store)
+    with pytest.raises(StoreError, match="no campaign named 'nope'"):
+        store.delete_campaign("nope")
+    assert_same(before, snapshot(store))
