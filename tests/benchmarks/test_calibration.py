@@ -204,3 +204,23 @@ def test_the_hypervolume_found_is_reported_beside_the_calibration(definition):
     assert outcome["hv@12"][0] == pytest.approx(50.0)
     assert outcome["failed"] == 0.0  # the front's recipes all sinter
     assert "hypervolume of the recipes made" in cal.markdown(table)
+
+
+def test_where_zero_alone_holds_over_90_percent_the_rows_are_scored_apart():
+    """A hurdle outcome predicted to deliver nothing with P 0.95 has {0} as its interval, which
+    holds 95 %: those rows are scored as predicted against measured zeros, not as coverage."""
+    name = "capacity_2c_mah_g"
+    table = pd.DataFrame(
+        {
+            f"measured_{name}": [0.0, 0.0, 40.0, 55.0, 0.0],
+            f"predicted_{name}_lo90": [0.0, 0.0, 30.0, 30.0, 0.0],
+            f"predicted_{name}_hi90": [0.0, 0.0, 50.0, 50.0, 45.0],
+            f"p_delivers_{name}": [0.05, 0.05, 0.9, 0.9, 0.5],
+            "measured_sintered": [True] * 5,
+        }
+    )
+    row = cal.coverage(table, name)
+    assert row["n"] == 3 and row["coverage"] == pytest.approx(2 / 3)
+    assert row["zero_alone_n"] == 2
+    assert row["zero_alone_predicted"] == pytest.approx(0.95) and row["zero_alone_measured"] == 1.0
+    assert cal.coverage(table.drop(columns=f"p_delivers_{name}"), name)["n"] == 5  # not a hurdle: every row
