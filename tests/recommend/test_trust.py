@@ -10,6 +10,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from nfpopt.definition import CampaignDefinition
 from nfpopt.emulator import DEFAULT_PARAMETERS, emulate
@@ -71,6 +72,9 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     # only zeros seen: "unlikely", by the rule of succession after n cells, not "no"
     assert np.allclose(capacity.p_delivers(far), 1 / (capacity.n_train_ + 2))
     assert 0.1 < capacity.p_delivers(far)[0] < 0.5
+    # ... while the search plans with an even chance: where nothing is known, looking is worth it
+    assert np.allclose(capacity.p_searching(far), 0.5)
+    assert np.allclose(norm.cdf(capacity.latent().predict_scaled(far)[0]), 0.5)
     assert (capacity.predict_interval(far).high > 0).all()  # a capacity is still within reach
 
 
