@@ -137,3 +137,20 @@ def test_an_interval_that_holds_the_zero_still_holds_90_percent_not_95(p_deliver
     _, low, high = mixture_interval(np.array([p_delivers]), np.array([40.0]), np.array([8.0]), 0.9)
     inside = np.mean((values >= low[0]) & (values <= high[0]))
     assert inside == pytest.approx(max(0.90, 1 - p_delivers), abs=0.01)
+
+
+def test_one_proposal_refits_the_lab_constants_once(nfp, near_cell_a, monkeypatch):
+    """Fitting the models and then judging their skill on the same results reuse one refit of
+    the emulator's constants; new results refit them again."""
+    import nfpopt.surrogates.physics_fit as physics_fit
+    from nfpopt.recommend import bayes
+
+    calls = []
+    refit = physics_fit.refit_constants
+    monkeypatch.setattr(physics_fit, "refit_constants", lambda *a, **k: calls.append(1) or refit(*a, **k))
+    monkeypatch.setattr(bayes, "_LAST_REFIT", {})
+    first = bayes._lab_constants(nfp, near_cell_a)
+    assert bayes._lab_constants(nfp, near_cell_a.copy()) is first and len(calls) == 1
+    changed = near_cell_a.assign(internal_resistance_ohm=near_cell_a["internal_resistance_ohm"] * 1.1)
+    bayes._lab_constants(nfp, changed)
+    assert len(calls) == 2
