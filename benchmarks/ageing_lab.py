@@ -62,3 +62,25 @@ def measure(recipes: pd.DataFrame, *, noise: float = 0.0, seed: int | None = Non
     out = pd.DataFrame({"hardness_hv": hardness, "elongation_pct": elongation, "crack_free": crack_free})
     out.loc[~crack_free, ["hardness_hv", "elongation_pct"]] = np.nan
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.ageing_lab BATCH.csv -o RESULTS.csv``: the simulated lab ages and
+    tests a proposed batch, writing the table ``nfpopt record`` takes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ageing_lab", description=main.__doc__)
+    parser.add_argument("batch", help="a batch from nfpopt propose (-o)")
+    parser.add_argument("-o", "--out", required=True, help="results CSV to write")
+    parser.add_argument("--noise", type=float, default=0.02, help="relative measurement noise")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    batch = pd.read_csv(args.batch)
+    results = measure(batch, noise=args.noise, seed=args.seed)
+    results.insert(0, "experiment_id", batch["experiment_id"].to_numpy())
+    results.to_csv(args.out, index=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
