@@ -75,7 +75,10 @@ def run(strategy: str, seed: int, n_experiments: int, noise: float, definition: 
             propose=propose,
             lab=measure,
         )
+    seconds = time.perf_counter() - started
     truth = result.truth
+    physics = strategy.startswith("physics")
+    off = {n: constants_off(chosen, result.experiments.head(n), definition) for n in CHECKPOINTS if physics}
     counts = truth["crack_free"].astype(bool) & (truth["elongation_pct"] >= ELONGATION_FLOOR_PCT)
     hardness = truth["hardness_hv"].where(counts, -np.inf).to_numpy(float)
     return pd.DataFrame(
@@ -87,9 +90,24 @@ def run(strategy: str, seed: int, n_experiments: int, noise: float, definition: 
             "hardness_hv": truth["hardness_hv"].to_numpy(float),
             "counts": counts.to_numpy(bool),
             "best_hv": np.maximum.accumulate(hardness),
-            "seconds": time.perf_counter() - started,
+            "constants_off": [off.get(n, np.nan) for n in range(1, len(truth) + 1)],
+            "seconds": seconds,
         }
     )
+
+
+def constants_off(chosen: CampaignDefinition, experiments: pd.DataFrame, definition: CampaignDefinition) -> float:
+    """How far the constants refitted to ``experiments`` are from the campaign file's (the prior's
+    best fit to the lab): the median over constants of ``|log(refitted / right)| / log(3)``, so 1
+    is as wrong as ``physics_wrong`` starts."""
+    from nfpopt.experiments import finished, succeeded
+    from nfpopt.surrogates.physics_fit import refit_constants
+
+    done = finished(experiments)
+    specs = {o.name: o for o in chosen.outcomes}
+    fitted = refit_constants(chosen.prior, done, succeeded(chosen, done), specs=specs)
+    right = definition.prior.values()
+    return float(np.median([abs(np.log(fitted[k] / right[k])) / np.log(3.0) for k in right]))
 
 
 def attainable_hv(definition: CampaignDefinition, draws: int = ATTAINABLE_DRAWS) -> float:
@@ -127,28 +145,40 @@ def summary(runs: pd.DataFrame, maximum: float) -> pd.DataFrame:
             q1, median, q3 = np.percentile(share, [25, 50, 75]) if len(share) else (np.nan,) * 3
             row[f"hv_{checkpoint}_median"], row[f"hv_{checkpoint}_q1"], row[f"hv_{checkpoint}_q3"] = median, q1, q3
             row[f"best_hv_{checkpoint}_median"] = float(np.median(at)) if len(at) else np.nan
+        for checkpoint in CHECKPOINTS[1:]:
+            off = group.loc[group["experiment"] == checkpoint, "constants_off"].to_numpy(float)
+            row[f"constants_off_{checkpoint}_median"] = float(np.median(off)) if np.isfinite(off).any() else np.nan
         row["seconds_per_run"] = float(group.groupby("seed")["seconds"].first().median())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def markdown(table: pd.DataFrame, maximum: float, command: str, code: str) -> str:
-    """The docs table: hypervolume share, median [IQR], at each checkpoint."""
-    head = "| strategy | runs | " + " | ".join(f"HV@{c}" for c in CHECKPOINTS) + " | best HV@24 | s / run |"
-    lines = [head, "|" + "---|" * (len(CHECKPOINTS) + 4)]
+    """The docs table: hypervolume share, median [IQR], at each checkpoint, and the constants' recovery."""
+    later = CHECKPOINTS[1:]
+    head = ["strategy", "runs", *(f"HV@{c}" for c in CHECKPOINTS), "best HV@24"]
+    head += [*(f"constants off @{c}" for c in later), "s / run"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table.itertuples(index=False):
         r = row._asdict()
-        cells = [f"{r[f'hv_{c}_median']:.0f} % [{r[f'hv_{c}_q1']:.0f}, {r[f'hv_{c}_q3']:.0f}]" for c in CHECKPOINTS]
-        best = f"{r[f'best_hv_{CHECKPOINTS[-1]}_median']:.1f}"
-        lines.append(
-            f"| `{r['strategy']}` | {r['runs']} | " + " | ".join(cells) + f" | {best} | {r['seconds_per_run']:.0f} |"
-        )
+        cells = [f"`{r['strategy']}`", str(r["runs"])]
+        cells += [f"{r[f'hv_{c}_median']:.0f} % [{r[f'hv_{c}_q1']:.0f}, {r[f'hv_{c}_q3']:.0f}]" for c in CHECKPOINTS]
+        cells.append(f"{r[f'best_hv_{CHECKPOINTS[-1]}_median']:.1f}")
+        cells += [_share(r[f"constants_off_{c}_median"]) for c in later]
+        lines.append("| " + " | ".join([*cells, f"{r['seconds_per_run']:.0f}"]) + " |")
     intro = (
         f"Hypervolume share: the best true hardness so far (crack-free, elongation >= 8 %) above 80 HV, as a "
         f"share of the attainable {maximum:.1f} HV (best of {ATTAINABLE_DRAWS:,} random recipes); median "
-        f"[IQR] over seeds. Last command: `{command}` (code {code})."
+        f"[IQR] over seeds. Constants off: how far the constants refitted to the first 12 / 24 results lie from "
+        f"the prior's best fit to the lab, median over seeds of the median over constants of "
+        f"|log(refitted / best)| / log 3 (100 % = as wrong as `physics_wrong` starts). "
+        f"Last command: `{command}` (code {code})."
     )
     return intro + "\n\n" + "\n".join(lines)
+
+
+def _share(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{100 * value:.0f} %"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ import pandas as pd
 from nfpopt.columns import RESERVED_NAMES
 from nfpopt.exceptions import CampaignDefinitionError
 from nfpopt.objectives import SCALES, Objective, OutcomeConstraint, OutcomeSpec
-from nfpopt.priors import Prior, parse_prior
+from nfpopt.priors import PriorModel, parse_prior
 from nfpopt.space import (
     CategoricalParameter,
     Constraint,
@@ -94,7 +94,7 @@ class CampaignDefinition:
     circuit: str | None = None
     cutoff_v: float | None = None
     #: ``[prior]``: the process model the ``physics`` strategy uses as its prior mean (:mod:`nfpopt.priors`).
-    prior: Prior | None = None
+    prior: PriorModel | None = None
     source_text: str = field(default="", compare=False, repr=False)
 
     def outcome(self, name: str) -> OutcomeSpec:

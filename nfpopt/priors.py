@@ -58,7 +58,7 @@ class PriorConstant:
 
 
 @dataclass(frozen=True)
-class Prior:
+class PriorModel:
     """A campaign's named process model (the ``[prior]`` table), resolved and validated."""
 
     #: ``"package.module:function"`` as written in the campaign file.
@@ -120,7 +120,7 @@ class Prior:
 
     def fail(self, key: str, value: object, fix: str) -> PriorModelError:
         """An error naming the campaign file, ``key`` and the fix."""
-        return PriorModelError(f"{self.source}: key '{key}' = {value!r}: {fix}")
+        return _Rejecter(self.source)(key, value, fix)
 
     def _call(self, recipes: pd.DataFrame, constants: Mapping[str, float] | None) -> pd.DataFrame:
         given = self.values() if constants is None else dict(constants)
@@ -143,7 +143,7 @@ class Prior:
         return output
 
 
-def parse_prior(table: object, *, source: str, outcomes: Mapping[str, str], feasibility: str | None) -> Prior:
+def parse_prior(table: object, *, source: str, outcomes: Mapping[str, str], feasibility: str | None) -> PriorModel:
     """The ``[prior]`` table of a campaign file, its model imported and its names checked.
 
     Args:
@@ -176,10 +176,12 @@ def parse_prior(table: object, *, source: str, outcomes: Mapping[str, str], feas
     constants = tuple(_constant(name, spec, evidence, reject) for name, spec in _table(table, "constants", reject))
     function = _import(path, reject)
     _check_signature(function, path, constants, reject)
-    return Prior(path, predicted, margin, constants, source, function)
+    return PriorModel(path, predicted, margin, constants, source, function)
 
 
 class _Rejecter:
+    """Makes the errors of one campaign file: ``reject(key, value, fix)``."""
+
     def __init__(self, source: str) -> None:
         self.source = source
 

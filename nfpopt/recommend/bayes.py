@@ -43,7 +43,7 @@ from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import InputDataError
 from nfpopt.experiments import PENDING, finished, succeeded
 from nfpopt.objectives import Objective, OutcomeSpec, utility_matrix
-from nfpopt.priors import Prior
+from nfpopt.priors import PriorModel
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
@@ -119,7 +119,7 @@ def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.
     return experiments[succeeded(definition, experiments)].reset_index(drop=True)
 
 
-def _require_prior(definition: CampaignDefinition) -> Prior:
+def _require_prior(definition: CampaignDefinition) -> PriorModel:
     """The campaign's named prior; the ``physics`` strategy has nothing to work with without one."""
     if definition.prior is None:
         raise InputDataError(

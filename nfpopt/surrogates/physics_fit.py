@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from nfpopt.objectives import OutcomeSpec
-from nfpopt.priors import FEASIBILITY, Prior
+from nfpopt.priors import FEASIBILITY, PriorModel
 from nfpopt.surrogates.transforms import scale_named
 
 _MARGIN_SHARPNESS = 0.1  # margin units (decades of the sintering number) over which "succeeds" turns to "fails"
@@ -42,7 +42,7 @@ Loss = Callable[[dict[str, float]], float]
 
 
 def refit_constants(
-    prior: Prior,
+    prior: PriorModel,
     experiments: pd.DataFrame,
     succeeded: np.ndarray,
     *,
@@ -75,7 +75,7 @@ def refit_constants(
     return constants
 
 
-def _groups(prior: Prior) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _groups(prior: PriorModel) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """``(evidence, constant names)`` per distinct ``fit_to``, in declaration order."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for constant in prior.constants:
@@ -84,7 +84,7 @@ def _groups(prior: Prior) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
 
 
 def _loss(
-    prior: Prior, experiments: pd.DataFrame, succeeded: np.ndarray, evidence: str, spec: OutcomeSpec | None
+    prior: PriorModel, experiments: pd.DataFrame, succeeded: np.ndarray, evidence: str, spec: OutcomeSpec | None
 ) -> Loss | None:
     """The negative log-likelihood of one piece of evidence as a function of the constants, or
     None where the results are too few to say anything."""
@@ -121,7 +121,7 @@ def _loss(
     return outcome_loss
 
 
-def _fit(prior: Prior, constants: dict[str, float], names: tuple[str, ...], loss: Loss) -> dict[str, float]:
+def _fit(prior: PriorModel, constants: dict[str, float], names: tuple[str, ...], loss: Loss) -> dict[str, float]:
     """MAP of ``names`` (the rest held), by Nelder-Mead on their logs; ``constants`` if it fails."""
     declared = {c.name: c for c in prior.constants}
     centre = np.log([declared[n].value for n in names])

@@ -48,13 +48,21 @@ def test_a_short_run_is_scored_by_the_labs_truth():
 
 def test_the_summary_gives_median_and_quartiles_of_the_share_above_the_threshold():
     rows = [
-        {"strategy": "bayes", "seed": seed, "experiment": e, "best_hv": 80.0 + 10.0 * seed, "seconds": 1.0}
+        {"strategy": "bayes", "seed": seed, "experiment": e, "best_hv": 80.0 + 10.0 * seed, "constants_off": np.nan}
         for seed in range(5)
         for e in alloy_prior.CHECKPOINTS
     ]
-    table = alloy_prior.summary(pd.DataFrame(rows), maximum=120.0)
+    table = alloy_prior.summary(pd.DataFrame(rows).assign(seconds=1.0), maximum=120.0)
     assert table.loc[0, "hv_24_median"] == pytest.approx(50.0)
     assert (table.loc[0, "hv_24_q1"], table.loc[0, "hv_24_q3"]) == pytest.approx((25.0, 75.0))
+
+
+def test_constants_off_is_one_for_the_wrong_prior_before_any_refit_and_zero_for_the_right():
+    recipes = DEFINITION.space.sample(2, seed=0, method="random")
+    two = pd.concat([recipes, measure(recipes)], axis=1).assign(status="measured")  # too few to refit
+    wrong = alloy_prior.campaign("physics_wrong", DEFINITION)
+    assert alloy_prior.constants_off(wrong, two, DEFINITION) == pytest.approx(1.0)
+    assert alloy_prior.constants_off(DEFINITION, two, DEFINITION) == pytest.approx(0.0)
 
 
 @pytest.mark.slow
