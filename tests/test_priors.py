@@ -52,7 +52,8 @@ def any_constants(recipes: pd.DataFrame, **constants: float) -> pd.DataFrame:
 NOT_A_FUNCTION = 3.0
 
 
-def _campaign(prior: str, *, strategy: str = "physics", feasibility: bool = True) -> str:
+def furnace_campaign(prior: str, *, strategy: str = "physics", feasibility: bool = True) -> str:
+    """A one-parameter furnace campaign (yield, and whether the part came out intact) with ``prior``."""
     return f"""
 [campaign]
 name = "furnace"
@@ -163,12 +164,12 @@ BAD_PRIORS = [
 @pytest.mark.parametrize(("prior", "key", "fix"), BAD_PRIORS)
 def test_a_bad_prior_is_refused_at_load_naming_the_file_and_key(prior: str, key: str, fix: str) -> None:
     with pytest.raises(PriorModelError, match=SOURCE) as caught:
-        parse_definition(_campaign(prior), source=SOURCE)
+        parse_definition(furnace_campaign(prior), source=SOURCE)
     assert f"key '{key}'" in str(caught.value) and fix in str(caught.value)
 
 
 def test_unimportable_prior_names_the_file_and_key() -> None:
-    text = _campaign(_with('model = "nfpopt.no_such_module:physics"', MODEL))
+    text = furnace_campaign(_with('model = "nfpopt.no_such_module:physics"', MODEL))
     with pytest.raises(CampaignDefinitionError) as caught:
         parse_definition(text, source=SOURCE)
     message = str(caught.value)
@@ -177,12 +178,12 @@ def test_unimportable_prior_names_the_file_and_key() -> None:
 
 def test_a_margin_needs_a_feasibility_outcome() -> None:
     with pytest.raises(PriorModelError, match="prior.feasibility_margin.*declare \\[feasibility\\]"):
-        parse_definition(_campaign(GOOD, feasibility=False), source=SOURCE)
+        parse_definition(furnace_campaign(GOOD, feasibility=False), source=SOURCE)
 
 
 def test_physics_without_a_prior_is_refused_at_load() -> None:
     with pytest.raises(CampaignDefinitionError, match="campaign.strategy.*\\[prior\\].*'bayes'"):
-        parse_definition(_campaign(""), source=SOURCE)
+        parse_definition(furnace_campaign(""), source=SOURCE)
 
 
 def test_physics_on_a_campaign_without_a_prior_says_what_to_add(alloy_history: pd.DataFrame) -> None:
@@ -218,7 +219,7 @@ def _experiments(n: int) -> pd.DataFrame:
 )
 def test_bad_output_is_an_error_at_the_first_call(model: str, fix: str) -> None:
     prior = f'[prior]\nmodel = "{__name__}:{model}"\noutcomes = ["yield_pct"]\n'
-    definition = parse_definition(_campaign(prior), source=SOURCE)  # cheap checks pass: no call yet
+    definition = parse_definition(furnace_campaign(prior), source=SOURCE)  # cheap checks pass: no call yet
     with pytest.raises(PriorModelError, match=f"{SOURCE}: key 'prior.*{fix}"):
         definition.prior.predict(pd.DataFrame({"temp_c": [50.0, 150.0]}))
 
@@ -226,7 +227,7 @@ def test_bad_output_is_an_error_at_the_first_call(model: str, fix: str) -> None:
 def test_a_constant_a_kwargs_model_rejects_is_named_at_the_first_call() -> None:
     prior = f'[prior]\nmodel = "{__name__}:any_constants"\noutcomes = ["yield_pct"]\n'
     prior += "[prior.constants]\nrate_c = { value = 1.0 }\n"
-    definition = parse_definition(_campaign(prior), source=SOURCE)
+    definition = parse_definition(furnace_campaign(prior), source=SOURCE)
     with pytest.raises(PriorModelError, match="key 'prior.constants'.*unexpected constants \\['rate_c'\\]"):
         definition.prior.predict(pd.DataFrame({"temp_c": [50.0]}))
 
@@ -241,7 +242,7 @@ def test_the_emulator_rejects_a_constant_it_does_not_have() -> None:
 
 
 def test_prior_named_in_campaign_file_is_used() -> None:
-    definition = parse_definition(_campaign(GOOD), source=SOURCE)
+    definition = parse_definition(furnace_campaign(GOOD), source=SOURCE)
     CALLS.clear()
     fitted = fit_models(definition, _experiments(8), RecommenderSettings(surrogate="physics_gp"), seed=0)
     assert CALLS, "the named model was never called"
@@ -254,7 +255,7 @@ def test_prior_named_in_campaign_file_is_used() -> None:
 
 
 def test_bayes_ignores_the_prior() -> None:
-    definition = parse_definition(_campaign(GOOD, strategy="bayes"), source=SOURCE)
+    definition = parse_definition(furnace_campaign(GOOD, strategy="bayes"), source=SOURCE)
     CALLS.clear()
     fitted = fit_models(definition, _experiments(8), RecommenderSettings(surrogate="gp"), seed=0)
     assert not CALLS and fitted.outcomes["yield_pct"].prior_mean is None

@@ -12,6 +12,7 @@ import pytest
 from nfpopt.definition import load_definition, parse_definition
 from nfpopt.emulator import DEFAULT_PARAMETERS, emulate, physics_outcomes
 from nfpopt.surrogates.physics_fit import refit_constants
+from tests.test_priors import furnace_campaign, yield_model
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
@@ -54,38 +55,22 @@ def test_the_campaign_files_constants_are_the_emulators_own():
 
 
 # -- a toy prior, to see the generic refit alone -------------------------------------------------
-def toy_yield(recipes: pd.DataFrame, *, rate_per_c: float = 0.02, ceiling_pct: float = 90.0) -> pd.DataFrame:
-    """Yield rising to a ceiling with temperature: ``ceiling (1 - exp(-rate (T - 20)))``."""
-    temp_c = recipes["temp_c"].to_numpy(float)
-    return pd.DataFrame({"yield_pct": ceiling_pct * (1 - np.exp(-rate_per_c * (temp_c - 20.0)))})
-
-
-TOY = f"""
-[campaign]
-name = "toy"
-[[parameters]]
-name = "temp_c"
-type = "continuous"
-bounds = [30.0, 200.0]
-[[objectives]]
-outcome = "yield_pct"
-direction = "maximise"
-[[outcomes]]
-name = "yield_pct"
-lower = 0.0
-upper = 100.0
+TOY = furnace_campaign(
+    f"""
 [prior]
-model = "{__name__}:toy_yield"
+model = "{yield_model.__module__}:yield_model"
 outcomes = ["yield_pct"]
 [prior.constants]
 rate_per_c = {{ value = 0.06, spread = 1.0 }}
-"""
+""",
+    feasibility=False,
+)
 
 
 def test_wrong_constants_are_refitted_towards_the_lab():
     prior = parse_definition(TOY, source="toy.toml").prior
     temp_c = np.linspace(30.0, 200.0, 12)
-    lab = toy_yield(pd.DataFrame({"temp_c": temp_c}), rate_per_c=0.02)["yield_pct"].to_numpy()
+    lab = yield_model(pd.DataFrame({"temp_c": temp_c}), rate_per_c=0.02)["yield_pct"].to_numpy()
     experiments = pd.DataFrame({"temp_c": temp_c, "yield_pct": lab * (1 + 0.01 * np.sin(temp_c))})
     fitted = refit_constants(prior, experiments, np.ones(12, bool))
     assert fitted["rate_per_c"] == pytest.approx(0.02, rel=0.1)  # from 3x too fast
