@@ -1,4 +1,4 @@
-"""One entry point for every benchmark: ``python -m benchmarks {emulator,calibration,speed,liang2021} ...``.
+"""One entry point for every benchmark: ``python -m benchmarks {emulator,calibration,speed,liang2021,alloy} ...``.
 
 * ``emulator``: simulated campaigns on the paper-calibrated emulator, nfpopt's strategies beside
   random, Sobol, Optuna and the peers (BayBE, Ax); CSV + PNG under ``--out`` and the tables of
@@ -10,6 +10,8 @@
 * ``speed``: proposal latency of nfpopt and the peers at 10 / 50 / 200 experiments.
 * ``liang2021``: the pool-based benchmark on Liang et al. 2021's published data
   (``python -m benchmarks liang2021 --help``).
+* ``alloy``: what a named prior buys and what a wrong one costs, on the alloy-ageing campaign
+  against a simulated lab (``python -m benchmarks alloy --help``).
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ def _versions(results: pd.DataFrame) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("emulator", "calibration", "speed", "liang2021")
+    commands = ("emulator", "calibration", "speed", "liang2021", "alloy")
     if not argv or argv[0] not in commands:
         print(f"usage: python -m benchmarks {{{','.join(commands)}}} [options]  (--help after the command)")
         return 2
@@ -190,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks.speed import main as speed_main
 
         return speed_main(rest)
+    if command == "alloy":
+        from benchmarks.alloy_prior import main as alloy_main
+
+        return alloy_main(rest)
     from benchmarks.liang2021 import main as liang_main
 
     return liang_main(rest)

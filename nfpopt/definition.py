@@ -21,6 +21,7 @@ import pandas as pd
 from nfpopt.columns import RESERVED_NAMES
 from nfpopt.exceptions import CampaignDefinitionError
 from nfpopt.objectives import SCALES, Objective, OutcomeConstraint, OutcomeSpec
+from nfpopt.priors import PriorModel, parse_prior
 from nfpopt.space import (
     CategoricalParameter,
     Constraint,
@@ -35,8 +36,8 @@ from nfpopt.space import (
 )
 
 #: Proposal strategies a campaign may name (implemented in :mod:`nfpopt.recommend.strategies`):
-#: nfpopt's Bayesian recommender with a BoTorch GP (``bayes``), with the emulator's physics as
-#: the GP's prior mean (``physics``) or with a scikit-learn surrogate; and, for comparison,
+#: nfpopt's Bayesian recommender with a BoTorch GP (``bayes``), with the campaign's named process
+#: model (``[prior]``) as the GP's prior mean (``physics``) or with a scikit-learn surrogate; and, for comparison,
 #: random, Sobol and three of Optuna's samplers.
 STRATEGIES = (
     "bayes",
@@ -60,6 +61,7 @@ _TOP_LEVEL = {
     "feasibility",
     "candidates",
     "instruments",
+    "prior",
 }
 #: Most recipes one batch (or the initial design) may hold; more is a typo, not a lab's batch.
 MAX_BATCH_SIZE = 1000
@@ -91,6 +93,8 @@ class CampaignDefinition:
     #: that ``nfpopt extract`` uses (None: the paper's R0-p(R1,CPE1)-p(R2,CPE2) and 2.0 V).
     circuit: str | None = None
     cutoff_v: float | None = None
+    #: ``[prior]``: the process model the ``physics`` strategy uses as its prior mean (:mod:`nfpopt.priors`).
+    prior: PriorModel | None = None
     source_text: str = field(default="", compare=False, repr=False)
 
     def outcome(self, name: str) -> OutcomeSpec:
@@ -399,6 +403,17 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
     strategy = campaign.text("strategy", "bayes")
     if strategy not in STRATEGIES:
         raise campaign.fail("strategy", strategy, f"use one of {list(STRATEGIES)}")
+    prior = None
+    if "prior" in document:
+        kinds = {o.name: o.kind for o in outcomes}
+        prior = parse_prior(document["prior"], source=source, outcomes=kinds, feasibility=feasibility)
+    elif strategy == "physics":
+        raise campaign.fail(
+            "strategy",
+            strategy,
+            "'physics' uses the campaign's process model as its prior: name one in a [prior] table "
+            "(docs/priors.md), or use strategy = 'bayes'",
+        )
     space = SearchSpace(tuple(parameters), tuple(constraints))
     pool = None
     if "candidate_pool" in campaign.table and "candidates" in document:
@@ -431,6 +446,7 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         description=str(campaign.table.get("description", "")),
         candidate_pool=pool,
         **_instruments(document, source),
+        prior=prior,
         source_text=text,
     )
 

@@ -26,6 +26,11 @@ class CampaignDefinitionError(InputDataError):
     """A campaign definition (TOML) is invalid: the message names the key, the value and the fix."""
 
 
+class PriorModelError(CampaignDefinitionError):
+    """A campaign's named prior model (``[prior]``) cannot be imported, called or trusted: the
+    message names the campaign file, the key and the fix."""
+
+
 class StoreError(NfpoptError, RuntimeError):
     """The campaign database cannot do what was asked (missing campaign, wrong status, ...)."""
 

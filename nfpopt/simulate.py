@@ -1,4 +1,4 @@
-"""Simulated campaigns: the process emulator stands in for the lab.
+"""Simulated campaigns: the process emulator (or another simulated lab) stands in for the lab.
 
 The loop is the one a lab runs (propose -> fabricate -> measure -> record), through the same
 :class:`~nfpopt.campaign.Campaign` and store, so a simulation exercises everything but the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,9 @@ from nfpopt.emulator import DEFAULT_PARAMETERS, EmulatorParameters, emulate
 from nfpopt.exceptions import InputDataError
 from nfpopt.recommend.strategies import Proposer, proposer
 from nfpopt.store import Store
+
+#: A simulated lab: ``(recipes, noise=, seed=) -> outcomes``, one row per recipe.
+Lab = Callable[..., pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ def simulate_campaign(
     propose: Proposer | None = None,
     on_batch: Callable[[int, int], None] | None = None,
     truth_parameters: EmulatorParameters = DEFAULT_PARAMETERS,
+    lab: Lab | None = None,
 ) -> SimulationResult:
     """Run a campaign of ``n_experiments`` new experiments against the emulator.
 
@@ -57,11 +62,15 @@ def simulate_campaign(
         truth_parameters: the physical constants of the simulated lab. Other values than the
             paper-calibrated defaults give a lab whose process differs from the one nfpopt's
             physics-informed surrogate assumes (a test of that surrogate's robustness).
+        lab: ``lab(recipes, noise=, seed=) -> outcomes`` (one row per recipe; ``noise=0`` the
+            truth) for a campaign that is not the emulator's [default: the emulator with
+            ``truth_parameters``].
     """
     if database.exists():
         raise InputDataError(f"{database} exists; a simulation starts from an empty database")
     definition = replace(definition, seed=definition.seed + seed)
     propose = propose or proposer(definition.strategy)
+    lab = lab or partial(emulate, params=truth_parameters)
     truths = []
     with Store(f"sqlite:///{database}") as store:
         campaign = Campaign.create(store, definition)
@@ -71,8 +80,8 @@ def simulate_campaign(
         while done < n_experiments:
             size = min(definition.batch_size, n_experiments - done)
             batch = campaign.add_batch(propose(definition, campaign.table(), size))
-            measured = emulate(batch, noise=noise, seed=definition.seed * 100_003 + done, params=truth_parameters)
-            truth = emulate(batch, params=truth_parameters)
+            measured = lab(batch, noise=noise, seed=definition.seed * 100_003 + done)
+            truth = lab(batch, noise=0.0, seed=None)
             truth.insert(0, "experiment_id", batch["experiment_id"].to_numpy())
             truths.append(truth)
             results = pd.concat([batch[["experiment_id"]], measured], axis=1)

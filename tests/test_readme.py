@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -50,3 +51,20 @@ def test_the_readme_pool_example_is_the_campaign_file_and_proposes_from_its_pool
     pool = {tuple(row) for row in definition.candidate_pool[names].itertuples(index=False)}
     assert all(tuple(row) in pool for row in batch[names].itertuples(index=False))
     assert (batch[["nfp_wt_pct", "alumina_wt_pct", "ab_wt_pct"]].sum(axis=1) - 100).abs().max() < 1e-6
+
+
+def test_the_readme_physics_prior_campaign_runs_as_pasted(tmp_path: Path) -> None:
+    """The bash loop, with the repository's paths made absolute, in a scratch folder."""
+    shown = _block("## A campaign with a physics prior", "toml")
+    text = (ROOT / "campaigns" / "alloy_ageing_physics.toml").read_text(encoding="utf-8")
+    for line in shown.splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert line.split("#")[0].strip() in text, line
+    script = _block("## A campaign with a physics prior", "bash")
+    script = script.replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace("campaigns/", f"{ROOT}/campaigns/")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        ["bash", "-e", "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    assert "recorded 3 result(s)" in run.stdout and "alloy_ageing_physics" in run.stdout

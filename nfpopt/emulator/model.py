@@ -7,6 +7,7 @@ measurement noise drawn from one seeded generator (see :func:`emulate`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -219,13 +220,22 @@ def emulate(
 
 
 def physics_outcomes(
-    recipes: pd.DataFrame | Sequence[Mapping[str, object]], params: EmulatorParameters = DEFAULT_PARAMETERS
+    recipes: pd.DataFrame | Sequence[Mapping[str, object]],
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
+    **constants: float,
 ) -> pd.DataFrame:
     """Noise-free outcomes as if every layer had sintered (no NaN for failed layers).
 
     The physics-informed surrogate uses these as its prior mean: it needs a value everywhere,
-    also where the emulator predicts that the layer would not sinter.
+    also where the emulator predicts that the layer would not sinter. ``constants`` replace
+    fields of ``params`` by name (how a campaign's ``[prior.constants]`` reach the emulator:
+    ``campaigns/nfp_rate.toml``); a name that is not a field of :class:`EmulatorParameters` is
+    a TypeError.
     """
+    unknown = sorted(set(constants) - {f.name for f in dataclasses.fields(EmulatorParameters)})
+    if unknown:
+        raise TypeError(f"physics_outcomes() got constants {unknown} that are not fields of EmulatorParameters")
+    params = dataclasses.replace(params, **constants) if constants else params
     clean = validate_recipes(recipes, params=params)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         physics = _physics(clean, params)

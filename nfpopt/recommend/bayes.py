@@ -40,8 +40,10 @@ from botorch.sampling.normal import SobolQMCNormalSampler
 from threadpoolctl import threadpool_limits
 
 from nfpopt.definition import CampaignDefinition
+from nfpopt.exceptions import InputDataError
 from nfpopt.experiments import PENDING, finished, succeeded
 from nfpopt.objectives import Objective, OutcomeSpec, utility_matrix
+from nfpopt.priors import PriorModel
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
@@ -52,9 +54,10 @@ from nfpopt.surrogates.gp import DTYPE
 from nfpopt.surrogates.hurdle import HurdleModel, hurdle_samples
 
 #: The physics-screened initial design draws this many times the batch, then keeps the recipes
-#: the emulator expects to sinter by at least ``_SAFE_SINTERING_INDEX`` decades.
+#: whose prior's feasibility margin is at least ``_SAFE_MARGIN`` (0.1 decades of the emulator's
+#: sintering number).
 _PHYSICS_SCREEN = 8
-_SAFE_SINTERING_INDEX = 0.1
+_SAFE_MARGIN = 0.1
 _MC_SAMPLES = 64
 _PHYSICS_LOCAL_RADIUS = 0.15
 
@@ -81,7 +84,7 @@ class RecommenderSettings:
     #: Half-width of the initial design around known successful recipes, as a fraction of
     #: each parameter's range (only while the campaign has too few results to model); 0 uses
     #: the campaign-wide Sobol design instead. ``None``: 0.15 for the physics-informed strategy
-    #: (whose emulator screens that design), 0 otherwise: without physics, four more recipes
+    #: (whose prior's feasibility margin screens that design), 0 otherwise: without physics, four more recipes
     #: next to a poor known cell (the paper's Cell A, 3929 ohm) teach the model one corner of the
     #: space; from Cell A, `bayes` reached 71 % of the attainable hypervolume after 12
     #: experiments with the campaign-wide design and 0 % with the box (6 seeds each,
@@ -116,41 +119,37 @@ def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.
     return experiments[succeeded(definition, experiments)].reset_index(drop=True)
 
 
-def _is_emulator_campaign(definition: CampaignDefinition) -> bool:
-    from nfpopt.emulator import RECIPE_COLUMNS
-
-    return set(RECIPE_COLUMNS) - {"cell_area_cm2", "test_temp_c"} <= set(definition.space.names)
-
-
-def _prior_mean(definition: CampaignDefinition, outcome: str, params=None):  # noqa: ANN001, ANN202
-    """The emulator's prediction of ``outcome`` as a prior mean, where the campaign is the NFP one."""
-    from nfpopt.emulator import DEFAULT_PARAMETERS, OUTCOME_COLUMNS, physics_outcomes
-
-    if outcome not in OUTCOME_COLUMNS or not _is_emulator_campaign(definition):
-        return None
-    constants = params or DEFAULT_PARAMETERS
-    return lambda recipes: physics_outcomes(recipes, constants)[outcome].to_numpy(float)
+def _require_prior(definition: CampaignDefinition) -> PriorModel:
+    """The campaign's named prior; the ``physics`` strategy has nothing to work with without one."""
+    if definition.prior is None:
+        raise InputDataError(
+            f"campaign {definition.name!r}: strategy 'physics' needs a [prior] table in the campaign file naming "
+            "its process model (docs/priors.md); add one, or use strategy 'bayes'"
+        )
+    return definition.prior
 
 
-def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  # noqa: ANN202
-    """The emulator's constants refitted to this campaign's results (physics strategy only)."""
-    from nfpopt.emulator import RECIPE_COLUMNS
-    from nfpopt.surrogates.physics_fit import refit_constants
+def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame) -> dict[str, float]:
+    """The prior's constants refitted to this campaign's finished experiments (physics strategy only)."""
+    from nfpopt.surrogates import physics_fit
 
+    prior = _require_prior(definition)
     done = finished(experiments)
-    if not _is_emulator_campaign(definition) or not len(done):
-        return None
-    resistance = done["internal_resistance_ohm"].astype(float).to_numpy() if "internal_resistance_ohm" in done else None
-    sintered = succeeded(definition, done)
+    if not len(done) or not prior.constants:
+        return prior.values()
+    sintered = np.asarray(succeeded(definition, done), bool)
+    evidence = sorted({e for c in prior.constants for e in c.fit_to} & set(done.columns))
     # One propose fits the recommender's models and then judges their skill on the same results:
-    # the refit (Nelder-Mead over the emulator, 2.4 s at 50 results) is a pure function of them,
-    # so the last one is kept and reused for the same results.
-    recipes = pd.util.hash_pandas_object(done[[c for c in RECIPE_COLUMNS if c in done]], index=False).to_numpy()
-    measured = [np.asarray(sintered, bool), np.asarray([] if resistance is None else resistance, float)]
-    key = hashlib.sha256(b"".join(a.tobytes() for a in (recipes, *measured))).hexdigest()
+    # the refit (Nelder-Mead over the process model, 2.4 s at 50 results on the NFP emulator) is
+    # a pure function of them, so the last one is kept and reused for the same results.
+    recipes = pd.util.hash_pandas_object(done[[c for c in definition.space.names if c in done]], index=False)
+    measured = [done[e].astype(float).to_numpy() for e in evidence]
+    parts = [repr(prior).encode(), recipes.to_numpy().tobytes(), sintered.tobytes(), *(m.tobytes() for m in measured)]
+    key = hashlib.sha256(b"".join(parts)).hexdigest()
     if _LAST_REFIT.get("key") != key:
-        _LAST_REFIT.update(key=key, constants=refit_constants(done, sintered, resistance))
-    return _LAST_REFIT["constants"]
+        specs = {o.name: o for o in definition.outcomes}
+        _LAST_REFIT.update(key=key, constants=physics_fit.refit_constants(prior, done, sintered, specs=specs))
+    return _LAST_REFIT["constants"]  # type: ignore[return-value]
 
 
 def fit_models(
@@ -164,11 +163,12 @@ def fit_models(
     encoder = Encoder(definition.space)
     good = successful(definition, experiments)
     physics = settings.surrogate == "physics_gp"
+    named = _require_prior(definition) if physics else None
     constants = _lab_constants(definition, experiments) if physics else None
     models: dict[str, OutcomeModel | HurdleModel] = {}
     for name in modelled_outcomes(definition):
         spec = definition.outcome(name)
-        prior = _prior_mean(definition, name, constants) if physics else None
+        prior = named.mean(name, constants) if named is not None and name in named.outcomes else None
         surrogate = make_surrogate(settings.surrogate, seed, widen=settings.widen_intervals)
         model = OutcomeModel(name, encoder, surrogate, prior_mean=prior, spec=spec)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
@@ -180,7 +180,7 @@ def fit_models(
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
-        margin = _prior_mean(definition, "sintering_index", constants) if physics else None
+        margin = named.margin(constants) if named is not None else None
         feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
     return FittedModels(encoder, models, feasibility)
 
@@ -419,16 +419,18 @@ def initial_design(
     With known successful recipes (e.g. an imported earlier cell) and no pool: a space-filling
     design in a box around them (``settings.radius()``), so the first furnace runs stay
     where a layer is known to sinter. The physics-informed strategy also screens that design
-    with the emulator (constants refitted to the results so far): only recipes it expects to
-    sinter with a margin are kept. Otherwise: the campaign-wide scrambled Sobol design.
+    with its prior's feasibility margin, where the prior gives one (constants refitted to the
+    results so far): only recipes it expects to succeed with a margin are kept. Otherwise: the
+    campaign-wide scrambled Sobol design.
     """
     if len(good) and definition.candidate_pool is None and settings.radius() > 0:
-        physics = settings.surrogate == "physics_gp" and _is_emulator_campaign(definition)
-        oversample = _PHYSICS_SCREEN if physics else 1
+        prior = _require_prior(definition) if settings.surrogate == "physics_gp" else None
+        screened = prior is not None and prior.feasibility_margin is not None
+        oversample = _PHYSICS_SCREEN if screened else 1
         batch = neighbourhood_design(definition, good, batch_size * oversample, settings.radius(), seed=seed)
-        if physics and len(batch):
-            margin = _prior_mean(definition, "sintering_index", _lab_constants(definition, experiments))
-            batch = batch[margin(batch) > _SAFE_SINTERING_INDEX].reset_index(drop=True)
+        if screened and len(batch):
+            margin = prior.margin(_lab_constants(definition, experiments))
+            batch = batch[margin(batch) > _SAFE_MARGIN].reset_index(drop=True)
         batch = batch.head(batch_size)
         if len(batch) == batch_size:
             return batch.assign(rationale="initial design near the recipes known to succeed (too few results to model)")

@@ -1,6 +1,6 @@
 """BoTorch views of fitted outcome models, for the acquisition functions.
 
-A plain GP outcome is its ``SingleTaskGP``. A physics-informed outcome adds the emulator's
+A plain GP outcome is its ``SingleTaskGP``. A physics-informed outcome adds its named prior's
 prediction to the GP's posterior mean, and a GP whose leave-one-out check widened its sd has its
 covariance widened alike (:class:`PriorMeanModel`); the prior is computed in numpy on decoded
 recipes, so it has no gradient: the recommender optimises over a discrete, constraint-satisfying

@@ -43,7 +43,7 @@ class FeasibilityModel:
         restarts: int = 2,
         physics: Callable[[pd.DataFrame], np.ndarray] | None = None,
     ) -> None:
-        """``physics``, if given, maps recipes to a physical margin of success (e.g. the
+        """``physics``, if given, maps recipes to a physical margin of success (a named prior's, e.g. the
         emulator's sintering index, > 0 where the model expects a bonded layer); it becomes one
         more input of the classifier, which learns where the real boundary lies along it."""
         self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics

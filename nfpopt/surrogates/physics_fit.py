@@ -1,104 +1,143 @@
-"""Refit the emulator's physical constants to a campaign's own results.
+"""Refit a named prior's constants to a campaign's own results.
 
-The physics-informed surrogate uses the paper-calibrated emulator as its prior. A lab whose
-powders, furnace or cells differ has other constants; a few of them decide most of what the
-recommender cares about, and the campaign's results pin them down:
+The physics-informed surrogate uses the campaign's process model (:mod:`nfpopt.priors`) as its
+prior mean. A lab whose powders, furnace or alloys differ has other constants; the constants a
+campaign file declares under ``[prior.constants]`` are refitted to its finished experiments:
 
-* where layers stop sintering: the rigid-inclusion percolation fraction and the critical
-  sintering number, fitted to which recipes sintered and which did not (a logistic likelihood
-  on the emulator's sintering index, sharpness ``_INDEX_SCALE`` decades), once both a
-  success and a failure have been seen;
-* how the resistance scales: the charge-transfer and electronic area-specific resistances, the
-  AB percolation threshold and the roughening area gain, fitted to the measured internal
-  resistances (least squares on the log scale).
+* to ``feasibility`` (which experiments succeeded): a logistic likelihood on the model's
+  feasibility margin, sharpness ``_MARGIN_SHARPNESS`` margin units, once both a success and a
+  failure have been seen (successes alone would only push the boundary outwards, failures
+  alone inwards);
+* to an outcome: least squares on the outcome's declared scale (log for a resistance),
+  over the successful experiments where it was measured, noise variance a tenth of the
+  results' spread (at least ``_MIN_SPREAD_LOG`` on a log scale).
 
-Each fit is a maximum-a-posteriori estimate with a log-normal prior about the paper's value
-(sd ``_PRIOR_SD`` in log units), so a handful of results moves the constants only as far as
-the data demand. Nelder-Mead on the log constants: the emulator has no gradients, and 2-4
-constants are few (scipy; why not BoTorch: this is not a GP).
+Each fit is a maximum-a-posteriori estimate with a log-normal prior on each constant,
+``log(c) ~ N(log(value), spread)``, so a handful of results moves the constants only as far as
+the data demand. Constants that name the same evidence (``fit_to``) are fitted together, one
+group after the other in the order the file declares them (the emulator's sintering constants
+to feasibility, then its resistance constants to the resistance). Nelder-Mead on the log
+constants: a process model has no gradients, and a few constants are few (scipy; why not
+BoTorch: this is not a GP).
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from nfpopt.emulator import DEFAULT_PARAMETERS, EmulatorParameters, physics_outcomes
+from nfpopt.objectives import OutcomeSpec
+from nfpopt.priors import FEASIBILITY, PriorModel
+from nfpopt.surrogates.transforms import scale_named
 
-SINTERING_CONSTANTS = ("rigid_percolation_fraction", "critical_sintering_number")
-RESISTANCE_CONSTANTS = (
-    "charge_transfer_asr_ohm_cm2",
-    "electronic_asr_ohm_cm2",
-    "ab_percolation_wt_pct",
-    "roughening_area_gain",
-)
-_PRIOR_SD = 0.3  # log units: the lab's constant is within a factor ~1.35 of the paper's, 1 sd
-_INDEX_SCALE = 0.1  # decades of the sintering number over which "sinters" turns to "fails"
+_MARGIN_SHARPNESS = 0.1  # margin units (decades of the sintering number) over which "succeeds" turns to "fails"
 _MIN_RESULTS = 3
+_MIN_SPREAD_LOG = 1e-2  # log units squared: the noise variance is at least a tenth of this
+_MISS = 10.0  # model-scale units a non-finite prediction counts as missing by
 
-
-def _with(base: EmulatorParameters, names: tuple[str, ...], log_values: np.ndarray) -> EmulatorParameters:
-    return dataclasses.replace(base, **{n: float(np.exp(v)) for n, v in zip(names, log_values, strict=True)})
-
-
-def _prior_penalty(base: EmulatorParameters, names: tuple[str, ...], log_values: np.ndarray) -> float:
-    start = np.log([getattr(base, n) for n in names])
-    return float(np.sum((log_values - start) ** 2) / (2 * _PRIOR_SD**2))
-
-
-def _fit(base: EmulatorParameters, names: tuple[str, ...], loss) -> EmulatorParameters:  # noqa: ANN001
-    start = np.log([getattr(base, n) for n in names])
-    with np.errstate(all="ignore"):
-        result = minimize(
-            lambda v: loss(_with(base, names, v)) + _prior_penalty(base, names, v),
-            start,
-            method="Nelder-Mead",
-            options={"maxiter": 200 * len(names), "xatol": 1e-3, "fatol": 1e-4},
-        )
-    return _with(base, names, result.x) if np.isfinite(result.fun) else base
+Loss = Callable[[dict[str, float]], float]
 
 
 def refit_constants(
-    recipes: pd.DataFrame,
+    prior: PriorModel,
+    experiments: pd.DataFrame,
     succeeded: np.ndarray,
-    internal_resistance_ohm: np.ndarray | None = None,
-    base: EmulatorParameters = DEFAULT_PARAMETERS,
-) -> EmulatorParameters:
-    """The emulator's constants refitted to finished experiments.
+    *,
+    specs: Mapping[str, OutcomeSpec] | None = None,
+    start: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """The prior's declared constants refitted to finished experiments, by name.
 
     Args:
-        recipes: every finished experiment's recipe (emulator columns).
-        succeeded: whether each layer sintered.
-        internal_resistance_ohm: measured resistance per recipe (NaN where not measured).
-        base: the starting (prior) constants, the paper's by default.
+        prior: the campaign's prior (its constants, their spreads and ``fit_to``).
+        experiments: every finished experiment: its recipe and measured outcome columns.
+        succeeded: whether each experiment succeeded (all True without a feasibility outcome).
+        specs: the campaign's outcome declarations by name, for each outcome's scale
+            (default: inferred from the values, :meth:`OutcomeSpec.model_scale`).
+        start: constants to start the search from, e.g. an earlier fit (the log-normal prior
+            stays centred on the declared values); names not declared are ignored.
+
+    Returns:
+        Every declared constant; where the results are too few to fit one, its starting value.
     """
+    experiments = experiments.reset_index(drop=True)
     succeeded = np.asarray(succeeded, bool)
-    params = base
-    # Only from both outcomes: successes alone would just push the boundary outwards (every
-    # margin "should" be larger), failures alone inwards.
-    if len(succeeded) >= _MIN_RESULTS and succeeded.any() and not succeeded.all():
+    constants = prior.values()
+    constants.update({k: float(v) for k, v in (start or {}).items() if k in constants})
+    for evidence, names in _groups(prior):
+        losses = [_loss(prior, experiments, succeeded, e, (specs or {}).get(e)) for e in evidence]
+        losses = [loss for loss in losses if loss is not None]
+        if losses:
+            constants = _fit(prior, constants, names, lambda c, parts=losses: sum(part(c) for part in parts))
+    return constants
+
+
+def _groups(prior: PriorModel) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``(evidence, constant names)`` per distinct ``fit_to``, in declaration order."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for constant in prior.constants:
+        groups.setdefault(constant.fit_to, []).append(constant.name)
+    return [(evidence, tuple(names)) for evidence, names in groups.items()]
+
+
+def _loss(
+    prior: PriorModel, experiments: pd.DataFrame, succeeded: np.ndarray, evidence: str, spec: OutcomeSpec | None
+) -> Loss | None:
+    """The negative log-likelihood of one piece of evidence as a function of the constants, or
+    None where the results are too few to say anything."""
+    if evidence == FEASIBILITY:
+        if len(succeeded) < _MIN_RESULTS or succeeded.all() or not succeeded.any():
+            return None
         sign = np.where(succeeded, 1.0, -1.0)
 
-        def sintering_loss(p: EmulatorParameters) -> float:
-            index = physics_outcomes(recipes, p)["sintering_index"].to_numpy(float)
-            index = np.nan_to_num(index, nan=-10.0, posinf=10.0, neginf=-10.0)
-            return float(np.sum(np.logaddexp(0.0, -sign * index / _INDEX_SCALE)))
+        def feasibility_loss(constants: dict[str, float]) -> float:
+            margin = prior.predict(experiments, constants, check=False)[prior.feasibility_margin].to_numpy(float)
+            margin = np.nan_to_num(margin, nan=-10.0, posinf=10.0, neginf=-10.0)
+            return float(np.sum(np.logaddexp(0.0, -sign * margin / _MARGIN_SHARPNESS)))
 
-        params = _fit(params, SINTERING_CONSTANTS, sintering_loss)
-    if internal_resistance_ohm is not None:
-        measured = np.asarray(internal_resistance_ohm, float)
-        keep = succeeded & np.isfinite(measured) & (measured > 0)
-        if keep.sum() >= _MIN_RESULTS:
-            subset, log_measured = recipes[keep].reset_index(drop=True), np.log(measured[keep])
-            noise_var = float(max(np.var(log_measured), 1e-2)) * 0.1
+        return feasibility_loss
+    if evidence not in experiments:
+        return None
+    measured = pd.to_numeric(experiments[evidence], errors="coerce").to_numpy(float)
+    scale = scale_named((spec or OutcomeSpec(evidence)).model_scale(measured[succeeded]))
+    keep = succeeded & np.isfinite(measured) & ((measured > 0) if scale.log else True)
+    if keep.sum() < _MIN_RESULTS:
+        return None
+    subset, target = experiments[keep].reset_index(drop=True), scale.forward(measured[keep])
+    floor = _MIN_SPREAD_LOG if scale.log else 1e-12 * max(float(np.max(np.abs(target))), 1.0) ** 2
+    noise_var = float(max(np.var(target), floor)) * 0.1
+    miss = _MISS if scale.log else _MISS * float(np.std(target) or 1.0)
 
-            def resistance_loss(p: EmulatorParameters) -> float:
-                predicted = physics_outcomes(subset, p)["internal_resistance_ohm"].to_numpy(float)
-                residual = np.log(np.clip(predicted, 1e-6, None)) - log_measured
-                return float(np.sum(np.nan_to_num(residual, nan=10.0) ** 2) / (2 * noise_var))
+    def outcome_loss(constants: dict[str, float]) -> float:
+        predicted = prior.predict(subset, constants, check=False)[evidence].to_numpy(float)
+        if scale.log:
+            predicted = np.clip(predicted, 1e-6, None)
+        residual = scale.forward(predicted) - target
+        return float(np.sum(np.nan_to_num(residual, nan=miss) ** 2) / (2 * noise_var))
 
-            params = _fit(params, RESISTANCE_CONSTANTS, resistance_loss)
-    return params
+    return outcome_loss
+
+
+def _fit(prior: PriorModel, constants: dict[str, float], names: tuple[str, ...], loss: Loss) -> dict[str, float]:
+    """MAP of ``names`` (the rest held), by Nelder-Mead on their logs; ``constants`` if it fails."""
+    declared = {c.name: c for c in prior.constants}
+    centre = np.log([declared[n].value for n in names])
+    spread = np.array([declared[n].spread for n in names])
+
+    def given(log_values: np.ndarray) -> dict[str, float]:
+        return {**constants, **{n: float(np.exp(v)) for n, v in zip(names, log_values, strict=True)}}
+
+    def objective(log_values: np.ndarray) -> float:
+        return loss(given(log_values)) + float(np.sum((log_values - centre) ** 2 / (2 * spread**2)))
+
+    with np.errstate(all="ignore"):
+        result = minimize(
+            objective,
+            np.log([constants[n] for n in names]),
+            method="Nelder-Mead",
+            options={"maxiter": 200 * len(names), "xatol": 1e-3, "fatol": 1e-4},
+        )
+    return given(result.x) if np.isfinite(result.fun) else constants

@@ -275,7 +275,7 @@ def campaign_skill(
     campaign has one. The models are those of :func:`nfpopt.recommend.bayes.fit_models` with
     ``surrogate`` (one of :data:`nfpopt.surrogates.SURROGATES`), on the same data: the successful
     experiments for outcomes, every finished one for feasibility. Each fold refits a copy of the
-    recommender's model from scratch; with ``physics_gp`` the emulator constants of the prior are
+    recommender's model from scratch; with ``physics_gp`` the constants of the named prior are
     those refitted to every result, held-out ones included (slightly optimistic).
 
     Costs ``folds + 1`` fits of each model (see docs/recommender.md for the time it takes).

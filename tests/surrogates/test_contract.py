@@ -11,7 +11,6 @@ import pytest
 from nfpopt.definition import load_definition
 from nfpopt.emulator import emulate
 from nfpopt.exceptions import InputDataError
-from nfpopt.recommend.bayes import _prior_mean
 from nfpopt.surrogates import SURROGATES, Encoder, OutcomeModel, leave_one_out, make_surrogate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +26,7 @@ def _sintered_recipes(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _model(kind: str, outcome: str) -> OutcomeModel:
-    prior = _prior_mean(DEFINITION, outcome) if kind == "physics_gp" else None
+    prior = DEFINITION.prior.mean(outcome) if kind == "physics_gp" else None
     spec = DEFINITION.outcome(outcome)
     return OutcomeModel(outcome, Encoder(DEFINITION.space), make_surrogate(kind, seed=0), prior_mean=prior, spec=spec)
 
