@@ -16,7 +16,6 @@ from nfpopt.definition import STRATEGIES, CampaignDefinition
 from nfpopt.exceptions import InputDataError
 from nfpopt.recommend.bayes import RecommenderSettings, propose_bayesian
 from nfpopt.recommend.initial import propose_space_filling
-from nfpopt.recommend.optuna_strategies import propose_nsga2, propose_optuna_gp, propose_tpe
 
 Proposer = Callable[[CampaignDefinition, pd.DataFrame, int], pd.DataFrame]
 
@@ -40,9 +39,10 @@ def proposer(strategy: str, settings: RecommenderSettings | None = None) -> Prop
         return partial(propose_bayesian, settings=chosen)
     if strategy in ("random", "sobol"):
         return partial(propose_space_filling, method=strategy)
-    table: dict[str, Proposer] = {"tpe": propose_tpe, "nsga2": propose_nsga2, "optuna_gp": propose_optuna_gp}
-    if strategy in table:
-        return table[strategy]
+    if strategy in ("tpe", "nsga2", "optuna_gp"):
+        from nfpopt.recommend import optuna_strategies  # Optuna loads only for its own strategies
+
+        return getattr(optuna_strategies, f"propose_{strategy}")
     raise InputDataError(f"unknown strategy {strategy!r}; use one of {list(STRATEGIES)}")
 
 
