@@ -82,8 +82,11 @@ def _blank_unsintered(out: pd.DataFrame, recipes: pd.DataFrame, params: Emulator
     return out[list(OUTCOME_COLUMNS)]
 
 
-def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
-    """Every outcome as if the layer had sintered (``sintered`` is decided afterwards)."""
+def _physics(
+    recipes: pd.DataFrame, params: EmulatorParameters, capacities: Sequence[str] = CAPACITY_COLUMNS
+) -> pd.DataFrame:
+    """Every outcome as if the layer had sintered (``sintered`` is decided afterwards); of the
+    capacity columns only ``capacities`` (each C-rate costs a root search per recipe)."""
     ssa = recipes["glass_ssa_m2_g"].to_numpy()
     temp_c = recipes["calcination_temp_c"].to_numpy()
     time_min = recipes["calcination_time_min"].to_numpy()
@@ -144,6 +147,8 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
     tau_h = rate.diffusion_time_h(ssa, recipes["test_temp_c"].to_numpy(), rough_cathode, params)
     asr = breakdown.total_ohm * recipes["cell_area_cm2"].to_numpy()
     for c_rate, column in zip(TABLE1_C_RATES, CAPACITY_COLUMNS, strict=True):
+        if column not in capacities:
+            continue
         out[column] = rate.discharge_capacity_mah_g(
             c_rate,
             total_asr_ohm_cm2=asr,
@@ -219,14 +224,25 @@ def emulate(
 
 
 def physics_outcomes(
-    recipes: pd.DataFrame | Sequence[Mapping[str, object]], params: EmulatorParameters = DEFAULT_PARAMETERS
+    recipes: pd.DataFrame | Sequence[Mapping[str, object]],
+    params: EmulatorParameters = DEFAULT_PARAMETERS,
+    *,
+    columns: Sequence[str] | None = None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     """Noise-free outcomes as if every layer had sintered (no NaN for failed layers).
 
     The physics-informed surrogate uses these as its prior mean: it needs a value everywhere,
     also where the emulator predicts that the layer would not sinter.
+
+    Args:
+        columns: the outcome columns wanted (default: every one of :data:`OUTCOME_COLUMNS` but
+            ``sintered``); capacities not asked for are not computed.
+        validate: False for a table :func:`validate_recipes` has already returned (a fit that
+            evaluates the same recipes under hundreds of constants validates them once).
     """
-    clean = validate_recipes(recipes, params=params)
+    clean = validate_recipes(recipes, params=params) if validate else recipes
+    wanted = [c for c in OUTCOME_COLUMNS if c != "sintered"] if columns is None else list(columns)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        physics = _physics(clean, params)
-    return physics[[c for c in OUTCOME_COLUMNS if c in physics]]
+        physics = _physics(clean, params, [c for c in CAPACITY_COLUMNS if c in wanted])
+    return physics[[c for c in OUTCOME_COLUMNS if c in physics and c in wanted]]

@@ -60,6 +60,9 @@ _PHYSICS_LOCAL_RADIUS = 0.15
 
 #: The last constants refit and the fingerprint of the results it was made on (see :func:`_lab_constants`).
 _LAST_REFIT: dict[str, object] = {}
+#: Emulator outcomes by (recipes' content hash, recipe columns, constants, columns) (see :func:`_physics`).
+_PHYSICS_MEMO: dict[tuple, pd.DataFrame] = {}
+_PHYSICS_MEMO_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,29 @@ def _is_emulator_campaign(definition: CampaignDefinition) -> bool:
 
 def _prior_mean(definition: CampaignDefinition, outcome: str, params=None):  # noqa: ANN001, ANN202
     """The emulator's prediction of ``outcome`` as a prior mean, where the campaign is the NFP one."""
-    from nfpopt.emulator import DEFAULT_PARAMETERS, OUTCOME_COLUMNS, physics_outcomes
+    from nfpopt.emulator import DEFAULT_PARAMETERS, OUTCOME_COLUMNS
 
     if outcome not in OUTCOME_COLUMNS or not _is_emulator_campaign(definition):
         return None
     constants = params or DEFAULT_PARAMETERS
-    return lambda recipes: physics_outcomes(recipes, constants)[outcome].to_numpy(float)
+    columns = tuple(dict.fromkeys([*(n for n in modelled_outcomes(definition) if n in OUTCOME_COLUMNS), outcome]))
+    return lambda recipes: _physics(recipes, constants, columns)[outcome].to_numpy(float, copy=True)
+
+
+def _physics(recipes: pd.DataFrame, constants, columns: tuple[str, ...]) -> pd.DataFrame:  # noqa: ANN001
+    """The emulator's ``columns`` for ``recipes`` under ``constants``, remembered for the last few
+    tables: one propose asks for the same recipes (the results, the candidates) once per outcome
+    model and again for the feasibility margin."""
+    from nfpopt.emulator import RECIPE_COLUMNS, physics_outcomes
+
+    present = [c for c in RECIPE_COLUMNS if c in recipes]
+    digest = hashlib.sha256(pd.util.hash_pandas_object(recipes[present], index=False).to_numpy().tobytes())
+    key = (digest.hexdigest(), tuple(present), constants, columns)
+    if key not in _PHYSICS_MEMO:
+        while len(_PHYSICS_MEMO) >= _PHYSICS_MEMO_SIZE:
+            _PHYSICS_MEMO.pop(next(iter(_PHYSICS_MEMO)))
+        _PHYSICS_MEMO[key] = physics_outcomes(recipes, constants, columns=columns)
+    return _PHYSICS_MEMO[key]
 
 
 def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  # noqa: ANN202
@@ -331,12 +351,15 @@ class SuccessWeighted(AcquisitionFunction):
     """``log acquisition(X) + sum over the q recipes of log P(success)``.
 
     The probability comes from the feasibility classifier (numpy, no gradient): fine for the
-    recommender, which scores a discrete set of constraint-satisfying candidates.
+    recommender, which scores a discrete set of constraint-satisfying candidates. Each recipe's
+    log P is computed once and remembered: the greedy batch scores the same candidates again at
+    every step, and with the physics prior each new one costs an emulator call.
     """
 
     def __init__(self, base: AcquisitionFunction, feasibility: FeasibilityModel) -> None:
         super().__init__(model=base.model)
         self.base, self.feasibility = base, feasibility
+        self._log_p: dict[bytes, float] = {}
 
     @property
     def X_pending(self) -> torch.Tensor | None:  # noqa: N802 - BoTorch's name
@@ -348,8 +371,15 @@ class SuccessWeighted(AcquisitionFunction):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """``X``: ``batch x q x d`` -> ``batch``."""
         flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
-        recipes = self.feasibility.encoder.inverse_transform(flat)
-        log_p = np.log(self.feasibility.probability(recipes)).reshape(X.shape[:-1])
+        keys = [row.tobytes() for row in flat]
+        unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
+        for row, key in enumerate(keys):
+            if key not in self._log_p:
+                unseen.setdefault(key, row)
+        if unseen:
+            recipes = self.feasibility.encoder.inverse_transform(flat[list(unseen.values())])
+            self._log_p |= dict(zip(unseen, np.log(self.feasibility.probability(recipes)), strict=True))
+        log_p = np.array([self._log_p[key] for key in keys]).reshape(X.shape[:-1])
         return self.base(X) + torch.as_tensor(log_p, dtype=X.dtype).sum(dim=-1)
 
 
