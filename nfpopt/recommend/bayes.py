@@ -45,6 +45,7 @@ from nfpopt.objectives import Objective, OutcomeSpec, utility_matrix
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
+from nfpopt.recommend.warm import WarmStart, model_state, read_warm_start
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.base import Interval
 from nfpopt.surrogates.botorch_models import botorch_model
@@ -60,6 +61,8 @@ _PHYSICS_LOCAL_RADIUS = 0.15
 
 #: The last constants refit and the fingerprint of the results it was made on (see :func:`_lab_constants`).
 _LAST_REFIT: dict[str, object] = {}
+#: The recommender's last fitted models and the key of what they were fitted on (see :func:`recommender_fit`).
+_LAST_FIT: dict[str, object] = {}
 #: Emulator outcomes by (recipes' content hash, recipe columns, constants, columns) (see :func:`_physics`).
 _PHYSICS_MEMO: dict[tuple, pd.DataFrame] = {}
 _PHYSICS_MEMO_SIZE = 16
@@ -110,6 +113,8 @@ class FittedModels:
     encoder: Encoder
     outcomes: dict[str, OutcomeModel | HurdleModel]
     feasibility: FeasibilityModel | None
+    #: The emulator constants refitted to the results (physics strategy), else None.
+    constants: object = None
 
 
 def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.DataFrame:
@@ -152,9 +157,21 @@ def _physics(recipes: pd.DataFrame, constants, columns: tuple[str, ...]) -> pd.D
     return _PHYSICS_MEMO[key]
 
 
-def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  # noqa: ANN202
-    """The emulator's constants refitted to this campaign's results (physics strategy only)."""
-    from nfpopt.emulator import RECIPE_COLUMNS
+def results_key(definition: CampaignDefinition, experiments: pd.DataFrame) -> str:
+    """A fingerprint of what the models are fitted on: the campaign's definition and every finished
+    experiment's recipe, status and outcomes. Pending experiments do not enter it."""
+    done = finished(experiments)
+    names = [*definition.space.names, "status", *(o.name for o in definition.outcomes)]
+    rows = done[[c for c in names if c in done]].astype(str)  # a value's repr: exact, any column type
+    digest = hashlib.sha256(definition.self_contained_text().encode())
+    digest.update(",".join(rows.columns).encode())
+    digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame, start=None):  # noqa: ANN001, ANN202
+    """The emulator's constants refitted to this campaign's results (physics strategy only);
+    ``start``: constants fitted earlier on most of them, to start the search from."""
     from nfpopt.surrogates.physics_fit import refit_constants
 
     done = finished(experiments)
@@ -163,28 +180,41 @@ def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame):  
     resistance = done["internal_resistance_ohm"].astype(float).to_numpy() if "internal_resistance_ohm" in done else None
     sintered = succeeded(definition, done)
     # One propose fits the recommender's models and then judges their skill on the same results:
-    # the refit (Nelder-Mead over the emulator, 2.4 s at 50 results) is a pure function of them,
-    # so the last one is kept and reused for the same results.
-    recipes = pd.util.hash_pandas_object(done[[c for c in RECIPE_COLUMNS if c in done]], index=False).to_numpy()
-    measured = [np.asarray(sintered, bool), np.asarray([] if resistance is None else resistance, float)]
-    key = hashlib.sha256(b"".join(a.tobytes() for a in (recipes, *measured))).hexdigest()
+    # the refit (Nelder-Mead over the emulator) is a pure function of them, so the last one is
+    # kept and reused for the same results.
+    key = results_key(definition, experiments)
     if _LAST_REFIT.get("key") != key:
-        _LAST_REFIT.update(key=key, constants=refit_constants(done, sintered, resistance))
+        _LAST_REFIT.update(key=key, constants=refit_constants(done, sintered, resistance, start=start))
     return _LAST_REFIT["constants"]
 
 
+def recommender_fit(definition: CampaignDefinition, experiments: pd.DataFrame, surrogate: str) -> FittedModels | None:
+    """The models the recommender fitted last, if it fitted them with ``surrogate`` on exactly these
+    results (:func:`results_key`); else None. The model skill judges these instead of fitting again."""
+    if _LAST_FIT.get("key") != (results_key(definition, experiments), surrogate):
+        return None
+    return _LAST_FIT["fitted"]  # type: ignore[return-value]
+
+
 def fit_models(
-    definition: CampaignDefinition, experiments: pd.DataFrame, settings: RecommenderSettings, *, seed: int = 0
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    settings: RecommenderSettings,
+    *,
+    seed: int = 0,
+    warm: WarmStart | None = None,
 ) -> FittedModels:
     """Fit the surrogates the recommender needs on the campaign's experiments.
 
     Each outcome is modelled on its declared scale; a ``hurdle`` outcome without a physics prior
-    as P(delivers) times its positive level (:mod:`nfpopt.surrogates.hurdle`).
+    as P(delivers) times its positive level (:mod:`nfpopt.surrogates.hurdle`). ``warm``: where an
+    earlier propose's fits ended, to start the constants refit and each GP's fit from.
     """
     encoder = Encoder(definition.space)
     good = successful(definition, experiments)
     physics = settings.surrogate == "physics_gp"
-    constants = _lab_constants(definition, experiments) if physics else None
+    start = warm.constants if warm is not None else None
+    constants = _lab_constants(definition, experiments, start=start) if physics else None
     models: dict[str, OutcomeModel | HurdleModel] = {}
     for name in modelled_outcomes(definition):
         spec = definition.outcome(name)
@@ -196,13 +226,15 @@ def fit_models(
             series = rate_series(definition, spec)
             models[name] = HurdleModel(name, encoder, model, spec, seed=seed, series=series).fit(good, values)
         else:
+            if warm is not None and name in warm.gp and hasattr(surrogate, "warm_start"):
+                surrogate.warm_start = warm.gp[name]  # a start only: the fit still runs
             models[name] = model.fit(good, values)
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
         margin = _prior_mean(definition, "sintering_index", constants) if physics else None
         feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
-    return FittedModels(encoder, models, feasibility)
+    return FittedModels(encoder, models, feasibility, constants)
 
 
 def rate_series(definition: CampaignDefinition, spec: OutcomeSpec) -> dict[str, float]:
@@ -405,15 +437,26 @@ def propose_bayesian(
     experiments: pd.DataFrame,
     batch_size: int,
     settings: RecommenderSettings | None = None,
+    *,
+    warm_start: object = None,
 ) -> pd.DataFrame:
-    """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns."""
+    """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns.
+
+    ``warm_start``: the ``attrs["model_state"]`` of an earlier batch (:mod:`nfpopt.recommend.warm`),
+    where its fits start; ignored if it is not a valid state. The batch's own state is returned in
+    its ``attrs["model_state"]`` when models were fitted.
+    """
     settings = settings or RecommenderSettings()
     with torch_threads(settings.torch_threads):
-        return _propose_bayesian(definition, experiments, batch_size, settings)
+        return _propose_bayesian(definition, experiments, batch_size, settings, read_warm_start(warm_start))
 
 
 def _propose_bayesian(
-    definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int, settings: RecommenderSettings
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    batch_size: int,
+    settings: RecommenderSettings,
+    warm: WarmStart | None,
 ) -> pd.DataFrame:
     seed = int(np.random.SeedSequence([definition.seed, len(experiments)]).generate_state(1)[0])
     good = successful(definition, experiments)
@@ -422,7 +465,8 @@ def _propose_bayesian(
     if measured < 2 or len(finished(experiments)) < definition.initial_design_size:
         return initial_design(definition, experiments, good, batch_size, settings, seed=seed)
     torch.manual_seed(seed)
-    fitted = fit_models(definition, experiments, settings, seed=seed)
+    fitted = fit_models(definition, experiments, settings, seed=seed, warm=warm)
+    _LAST_FIT.update(key=(results_key(definition, experiments), settings.surrogate), fitted=fitted)
     candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
     candidates = likely_to_succeed(candidates, fitted, settings.min_p_feasible, keep_at_least=4 * batch_size)
     acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
@@ -432,7 +476,9 @@ def _propose_bayesian(
     q = min(batch_size, len(candidates))
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
-    return explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out.attrs["model_state"] = model_state(fitted, fitted.constants)
+    return out
 
 
 def initial_design(
