@@ -90,7 +90,7 @@ def _physics(
     ssa = recipes["glass_ssa_m2_g"].to_numpy()
     temp_c = recipes["calcination_temp_c"].to_numpy()
     time_min = recipes["calcination_time_min"].to_numpy()
-    out = pd.DataFrame(index=recipes.index)
+    out: dict[str, np.ndarray] = {}  # one frame at the end: inserting columns one by one costs more than the physics
     out["crystallisation_onset_c"] = crystallisation.crystallisation_onset_c(ssa, params=params)
     out["crystallisation_peak_c"] = crystallisation.crystallisation_peak_c(ssa, params=params)
     out["softening_point_c"] = crystallisation.softening_point_c(ssa, params)
@@ -103,7 +103,7 @@ def _physics(
         recipes["alumina_wt_pct"].to_numpy(),
         temp_c,
         time_min,
-        out["softening_point_c"].to_numpy(),
+        out["softening_point_c"],
         crystal,
         params,
     )
@@ -159,7 +159,7 @@ def _physics(
             test_temp_c=recipes["test_temp_c"].to_numpy(),
             params=params,
         )
-    return out
+    return pd.DataFrame(out, index=recipes.index)
 
 
 def _add_noise(truth: pd.DataFrame, noise: float, rng: np.random.Generator) -> pd.DataFrame:

@@ -400,8 +400,9 @@ class SuccessWeighted(AcquisitionFunction):
     def set_X_pending(self, X_pending: torch.Tensor | None = None) -> None:  # noqa: N803
         self.base.set_X_pending(X_pending)
 
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """``X``: ``batch x q x d`` -> ``batch``."""
+    def remember(self, X: torch.Tensor) -> list[bytes]:
+        """Compute log P(success) of the recipes ``X`` (``... x d``) not scored yet, in one call
+        (the candidates, before the greedy batch scores them chunk by chunk); their keys."""
         flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
         keys = [row.tobytes() for row in flat]
         unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
@@ -411,7 +412,11 @@ class SuccessWeighted(AcquisitionFunction):
         if unseen:
             recipes = self.feasibility.encoder.inverse_transform(flat[list(unseen.values())])
             self._log_p |= dict(zip(unseen, np.log(self.feasibility.probability(recipes)), strict=True))
-        log_p = np.array([self._log_p[key] for key in keys]).reshape(X.shape[:-1])
+        return keys
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """``X``: ``batch x q x d`` -> ``batch``."""
+        log_p = np.array([self._log_p[key] for key in self.remember(X)]).reshape(X.shape[:-1])
         return self.base(X) + torch.as_tensor(log_p, dtype=X.dtype).sum(dim=-1)
 
 
@@ -473,6 +478,8 @@ def _propose_bayesian(
     if fitted.feasibility is not None:
         acquisition = SuccessWeighted(acquisition, fitted.feasibility)
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
+    if isinstance(acquisition, SuccessWeighted):
+        acquisition.remember(choices)
     q = min(batch_size, len(candidates))
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
