@@ -40,6 +40,12 @@ FLOORS = {
     "click + rich": "import click, rich.console",
     "pandas + SQLAlchemy + click + rich": "import pandas, sqlalchemy, click, rich.console",
     "torch + BoTorch": "import torch, botorch",
+    # what any propose of a Bayesian strategy loads, nfpopt aside: torch's first broadcast_shapes
+    # (every GPyTorch kernel calls it) imports sympy; the feasibility classifier is scikit-learn's
+    "all a propose loads": (
+        "import pandas, sqlalchemy, click, rich.console, torch, botorch, sklearn.gaussian_process, scipy.stats; "
+        "torch.broadcast_shapes((1,), (2,))"
+    ),
 }
 
 
