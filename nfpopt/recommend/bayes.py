@@ -233,7 +233,9 @@ def fit_models(
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
         margin = _prior_mean(definition, "sintering_index", constants) if physics else None
-        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
+        theta = warm.feasibility if warm is not None else None
+        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin, start=theta)
+        feasibility = feasibility.fit(done, succeeded(definition, done))
     return FittedModels(encoder, models, feasibility, constants)
 
 

@@ -1,13 +1,14 @@
 """What one propose fitted, kept with its batch so that the next propose starts from there.
 
 A lab proposes after every batch; between two proposals the results grow by a batch, and the
-fits move little. The refitted emulator constants (physics strategy) and each outcome GP's
-hyperparameters are stored with the batch as plain JSON (:func:`model_state`, in each proposed
-experiment's prediction record); the next propose reads them back (:func:`read_warm_start`) and
-starts Nelder-Mead and the marginal-likelihood fit there instead of at the defaults. They are only
-a starting point: the fits still run to convergence on the results as they are now, so a stale
-state costs time, never a wrong model. A state that is corrupt, of another schema or for other
-inputs is ignored (the fit starts from the defaults).
+fits move little. The refitted emulator constants (physics strategy), each outcome GP's
+hyperparameters and the feasibility classifier's are stored with the batch as plain JSON
+(:func:`model_state`, in each proposed experiment's prediction record); the next propose reads
+them back (:func:`read_warm_start`) and starts Nelder-Mead and the marginal-likelihood fits
+there instead of at the defaults (the classifier from there alone, without its random
+restarts). They are only a starting point: the fits still run to convergence on the results as
+they are now, so a stale state costs time, never a wrong model. A state that is corrupt, of
+another schema or for other inputs is ignored (the fit starts from the defaults).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class WarmStart:
     constants: EmulatorParameters | None
     #: outcome -> gpytorch parameter name -> value (raw, as ``named_parameters`` holds it).
     gp: dict[str, dict[str, torch.Tensor]]
+    #: The feasibility classifier's kernel, log hyperparameters (scikit-learn's ``theta``).
+    feasibility: list[float] | None = None
 
 
 def model_state(fitted: FittedModels, constants: EmulatorParameters | None) -> dict[str, Any]:
@@ -50,7 +53,9 @@ def model_state(fitted: FittedModels, constants: EmulatorParameters | None) -> d
         from nfpopt.surrogates.physics_fit import RESISTANCE_CONSTANTS, SINTERING_CONSTANTS
 
         refitted = {n: float(getattr(constants, n)) for n in (*SINTERING_CONSTANTS, *RESISTANCE_CONSTANTS)}
-    return {"schema": MODEL_STATE_SCHEMA, "constants": refitted, "gp": gp}
+    classifier = getattr(fitted.feasibility, "classifier_", None)
+    theta = [float(v) for v in classifier.kernel_.theta] if classifier is not None else None
+    return {"schema": MODEL_STATE_SCHEMA, "constants": refitted, "gp": gp, "feasibility": theta}
 
 
 def read_warm_start(state: object) -> WarmStart | None:
@@ -60,7 +65,9 @@ def read_warm_start(state: object) -> WarmStart | None:
     if not isinstance(state, dict) or state.get("schema") != MODEL_STATE_SCHEMA:
         return None
     try:
-        return WarmStart(_constants(state.get("constants")), _hyperparameters(state.get("gp")))
+        return WarmStart(
+            _constants(state.get("constants")), _hyperparameters(state.get("gp")), _theta(state.get("feasibility"))
+        )
     except (TypeError, ValueError):
         return None
 
@@ -93,3 +100,14 @@ def _hyperparameters(stored: object) -> dict[str, dict[str, torch.Tensor]]:
             raise ValueError(f"{outcome}: hyperparameters must be finite")
         out[str(outcome)] = tensors
     return out
+
+
+def _theta(stored: object) -> list[float] | None:
+    if stored is None:
+        return None
+    if not isinstance(stored, list):
+        raise TypeError(f"the classifier's hyperparameters must be a list, got {stored!r}")
+    theta = [float(v) for v in stored]
+    if not all(math.isfinite(v) for v in theta):
+        raise ValueError(f"the classifier's hyperparameters must be finite, got {theta}")
+    return theta

@@ -20,6 +20,7 @@ GOOD_STATE = {
     "schema": MODEL_STATE_SCHEMA,
     "constants": {"rigid_percolation_fraction": 0.31, "charge_transfer_asr_ohm_cm2": 80.0},
     "gp": {"internal_resistance_ohm": {"likelihood.noise_covar.raw_noise": [0.01]}},
+    "feasibility": [0.0, -0.5, 0.2],
 }
 
 
@@ -34,6 +35,7 @@ def test_the_state_of_a_batch_is_json_and_reads_back(physics_batch: pd.DataFrame
     assert warm is not None and warm.constants is not None
     assert warm.constants.rigid_percolation_fraction == pytest.approx(state["constants"]["rigid_percolation_fraction"])
     assert set(warm.gp) == set(state["gp"]) and warm.gp
+    assert warm.feasibility == pytest.approx(state["feasibility"])
 
 
 def test_the_recommenders_fit_is_reused_only_on_the_same_results(physics_batch, nfp_history, nfp) -> None:  # noqa: ANN001
@@ -72,6 +74,8 @@ def test_a_pending_experiment_does_not_change_what_the_models_are_fitted_on(nfp_
         pytest.param(GOOD_STATE | {"gp": {"internal_resistance_ohm": {"raw": "wide"}}}, id="text_hyperparameter"),
         pytest.param(GOOD_STATE | {"gp": {"internal_resistance_ohm": {"raw": [float("nan")]}}}, id="nan"),
         pytest.param(GOOD_STATE | {"gp": {"internal_resistance_ohm": [1.0]}}, id="gp_not_a_table"),
+        pytest.param(GOOD_STATE | {"feasibility": {"theta": [0.0]}}, id="classifier_not_a_list"),
+        pytest.param(GOOD_STATE | {"feasibility": [0.0, float("inf")]}, id="classifier_infinite"),
     ],
 )
 def test_a_corrupt_or_foreign_state_is_ignored(state: object) -> None:
@@ -87,6 +91,7 @@ def test_a_state_for_other_inputs_is_only_a_start(nfp_history, nfp, physics_batc
             name: {"covar_module.raw_lengthscale": [[0.1, 0.2]], "likelihood.noise_covar.raw_noise": [3.0]}
             for name in physics_batch.attrs["model_state"]["gp"]
         },
+        "feasibility": [0.1, 0.2],  # another kernel's length
     }
     bayes._LAST_REFIT.clear()
     batch = propose_bayesian(nfp, nfp_history, 2, PHYSICS, warm_start=foreign)
