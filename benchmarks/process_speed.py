@@ -57,9 +57,13 @@ def nfpopt_executable() -> str:
 
 def child_environment() -> dict[str, str]:
     """This environment, with a C++ extension folder of its own (see the module's docstring)."""
-    return os.environ | {
-        "TORCH_EXTENSIONS_DIR": os.environ.get("TORCH_EXTENSIONS_DIR", f"{sys.prefix}/torch_extensions")
-    }
+    folder = os.environ.get("TORCH_EXTENSIONS_DIR", f"{sys.prefix}/torch_extensions")
+    return os.environ | {"TORCH_EXTENSIONS_DIR": folder}
+
+
+def own_extension_folder() -> None:
+    """The warm in-process calls build and load BoTorch's kernel in the same folder as the processes."""
+    os.environ["TORCH_EXTENSIONS_DIR"] = child_environment()["TORCH_EXTENSIONS_DIR"]
 
 
 def timed(command: Sequence[str], repeats: int) -> float:
@@ -177,6 +181,7 @@ def markdown(frame: pd.DataFrame, floor: dict[str, float]) -> str:
 
 def main(sizes: Sequence[int], repeats: int, out: Path, docs: str) -> int:
     """Measure, write ``speed_process.csv`` and the ``speed-process`` section of ``docs``."""
+    own_extension_folder()
     floor = import_floor(repeats)
     frame = measure(sizes, repeats)
     out.mkdir(parents=True, exist_ok=True)
