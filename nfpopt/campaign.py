@@ -31,6 +31,9 @@ OPTIMISTIC_TRIES = 2
 
 #: The key of a proposed experiment's prediction record that holds the model skill judged then.
 MODEL_SKILL = "model_skill"
+#: The key that holds what the strategy fitted then, where the next propose starts its fits
+#: (:mod:`nfpopt.recommend.warm`).
+MODEL_STATE = "model_state"
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,9 @@ class Campaign:
 
         table = self.table()
         step(f"proposing {size} recipe(s) with {strategy} from {len(finished(table))} result(s)")
-        batch = self.settable(propose(self.definition, table, size, strategy=strategy), table)
+        raw = propose(self.definition, table, size, strategy=strategy, warm_start=self.stored_model_state())
+        batch = self.settable(raw, table)
+        batch.attrs["model_state"] = raw.attrs.get("model_state")
         skills = None
         if judge:
             step("judging the models on held-out results (cross-validation)")
@@ -256,7 +261,8 @@ class Campaign:
         return table, batch, skills
 
     def _store_batch(self, table: pd.DataFrame, batch: pd.DataFrame, skills: dict[str, Skill] | None) -> pd.DataFrame:
-        stored = self.add_batch(batch, model_skill=skills, results=len(finished(table)))
+        state = batch.attrs.get("model_state")
+        stored = self.add_batch(batch, model_skill=skills, results=len(finished(table)), model_state=state)
         stored.attrs["model_skill"] = skills or {}
         return stored
 
@@ -297,18 +303,40 @@ class Campaign:
         record = newest.prediction[MODEL_SKILL]  # type: ignore[index]
         return StoredSkill(int(newest.batch), int(record["results"]), dict(record["models"]))  # type: ignore[arg-type]
 
+    def stored_model_state(self) -> dict[str, object] | None:
+        """What the strategy fitted at the newest proposal that kept it, or None (read from the
+        store, as it was stored: :func:`nfpopt.recommend.warm.read_warm_start` judges it)."""
+        kept = [e for e in self.experiments() if e.prediction and MODEL_STATE in e.prediction and e.batch]
+        if not kept:
+            return None
+        newest = max(kept, key=lambda e: (e.batch, e.experiment_id))
+        return newest.prediction[MODEL_STATE]  # type: ignore[index]
+
     def add_batch(
-        self, batch: pd.DataFrame, *, model_skill: Mapping[str, Skill] | None = None, results: int | None = None
+        self,
+        batch: pd.DataFrame,
+        *,
+        model_skill: Mapping[str, Skill] | None = None,
+        results: int | None = None,
+        model_state: Mapping[str, object] | None = None,
     ) -> pd.DataFrame:
         """Store a strategy's batch: the recipe columns as proposals, the rest (predictions,
         ``p_feasible``, ``rationale``) as each experiment's prediction record, with the
-        ``model_skill`` judged on ``results`` finished experiments, if given."""
+        ``model_skill`` judged on ``results`` finished experiments and the strategy's
+        ``model_state``, if given."""
         recipe = [c for c in (*self.definition.space.names, *self.definition.space.derived_names) if c in batch]
         explanation = batch.drop(columns=recipe).reset_index(drop=True)
         predictions = [_plain(row) for row in explanation.to_dict(orient="records")] if explanation.shape[1] else None
+        extra: dict[str, object] = {}
         if model_skill is not None:
-            judged = {"results": results, "models": {name: skill.as_dict() for name, skill in model_skill.items()}}
-            predictions = [{**row, MODEL_SKILL: judged} for row in predictions or [{} for _ in range(len(batch))]]
+            extra[MODEL_SKILL] = {
+                "results": results,
+                "models": {name: skill.as_dict() for name, skill in model_skill.items()},
+            }
+        if model_state is not None:
+            extra[MODEL_STATE] = dict(model_state)
+        if extra:
+            predictions = [{**row, **extra} for row in predictions or [{} for _ in range(len(batch))]]
         stored = self.add_proposals(batch[recipe], predictions)
         return pd.concat([stored, explanation], axis=1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -83,6 +84,23 @@ def test_a_command_that_fits_no_model_loads_no_modelling_library(args: list[str]
         "cells": str(paper_cells_path()),
     }
     assert not _command_loads([a.format(**places) for a in args]) & MODELLING
+
+
+def test_a_propose_loads_no_migration_tool_signal_processing_or_optuna(lab: dict[str, str]) -> None:
+    """Opening a database at the head, reading a campaign with [instruments] and running the
+    campaign's own strategy need none of them (0.2-1 s each on this machine)."""
+    args = ["propose", "--batch", "2", "--db", lab["db"].replace("c.db", "c_propose.db"), "--json"]
+    shutil.copy(lab["db"].removeprefix("sqlite:///"), args[4].removeprefix("sqlite:///"))
+    code = (
+        "from click.testing import CliRunner; from nfpopt.cli.main import cli; "
+        f"result = CliRunner().invoke(cli, {args!r}); "
+        "assert result.exit_code == 0, (result.output, result.exception)\n"
+        "import sys; print(' '.join(sorted(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    assert not loaded & {"alembic", "optuna", "scipy.signal"}
 
 
 def test_the_recommender_does_not_import_the_campaign() -> None:

@@ -83,12 +83,15 @@ def _blank_unsintered(out: pd.DataFrame, recipes: pd.DataFrame, params: Emulator
     return out[list(OUTCOME_COLUMNS)]
 
 
-def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
-    """Every outcome as if the layer had sintered (``sintered`` is decided afterwards)."""
+def _physics(
+    recipes: pd.DataFrame, params: EmulatorParameters, capacities: Sequence[str] = CAPACITY_COLUMNS
+) -> pd.DataFrame:
+    """Every outcome as if the layer had sintered (``sintered`` is decided afterwards); of the
+    capacity columns only ``capacities`` (each C-rate costs a root search per recipe)."""
     ssa = recipes["glass_ssa_m2_g"].to_numpy()
     temp_c = recipes["calcination_temp_c"].to_numpy()
     time_min = recipes["calcination_time_min"].to_numpy()
-    out = pd.DataFrame(index=recipes.index)
+    out: dict[str, np.ndarray] = {}  # one frame at the end: inserting columns one by one costs more than the physics
     out["crystallisation_onset_c"] = crystallisation.crystallisation_onset_c(ssa, params=params)
     out["crystallisation_peak_c"] = crystallisation.crystallisation_peak_c(ssa, params=params)
     out["softening_point_c"] = crystallisation.softening_point_c(ssa, params)
@@ -101,7 +104,7 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
         recipes["alumina_wt_pct"].to_numpy(),
         temp_c,
         time_min,
-        out["softening_point_c"].to_numpy(),
+        out["softening_point_c"],
         crystal,
         params,
     )
@@ -145,6 +148,8 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
     tau_h = rate.diffusion_time_h(ssa, recipes["test_temp_c"].to_numpy(), rough_cathode, params)
     asr = breakdown.total_ohm * recipes["cell_area_cm2"].to_numpy()
     for c_rate, column in zip(TABLE1_C_RATES, CAPACITY_COLUMNS, strict=True):
+        if column not in capacities:
+            continue
         out[column] = rate.discharge_capacity_mah_g(
             c_rate,
             total_asr_ohm_cm2=asr,
@@ -155,7 +160,7 @@ def _physics(recipes: pd.DataFrame, params: EmulatorParameters) -> pd.DataFrame:
             test_temp_c=recipes["test_temp_c"].to_numpy(),
             params=params,
         )
-    return out
+    return pd.DataFrame(out, index=recipes.index)
 
 
 def _add_noise(truth: pd.DataFrame, noise: float, rng: np.random.Generator) -> pd.DataFrame:
@@ -222,6 +227,9 @@ def emulate(
 def physics_outcomes(
     recipes: pd.DataFrame | Sequence[Mapping[str, object]],
     params: EmulatorParameters = DEFAULT_PARAMETERS,
+    *,
+    columns: Sequence[str] | None = None,
+    validate: bool = True,
     **constants: float,
 ) -> pd.DataFrame:
     """Noise-free outcomes as if every layer had sintered (no NaN for failed layers).
@@ -231,12 +239,19 @@ def physics_outcomes(
     fields of ``params`` by name (how a campaign's ``[prior.constants]`` reach the emulator:
     ``campaigns/nfp_rate.toml``); a name that is not a field of :class:`EmulatorParameters` is
     a TypeError.
+
+    Args:
+        columns: the outcome columns wanted (default: every one of :data:`OUTCOME_COLUMNS` but
+            ``sintered``); capacities not asked for are not computed.
+        validate: False for a table :func:`validate_recipes` has already returned (a fit that
+            evaluates the same recipes under hundreds of constants validates them once).
     """
     unknown = sorted(set(constants) - {f.name for f in dataclasses.fields(EmulatorParameters)})
     if unknown:
         raise TypeError(f"physics_outcomes() got constants {unknown} that are not fields of EmulatorParameters")
     params = dataclasses.replace(params, **constants) if constants else params
-    clean = validate_recipes(recipes, params=params)
+    clean = validate_recipes(recipes, params=params) if validate else recipes
+    wanted = [c for c in OUTCOME_COLUMNS if c != "sintered"] if columns is None else list(columns)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        physics = _physics(clean, params)
-    return physics[[c for c in OUTCOME_COLUMNS if c in physics]]
+        physics = _physics(clean, params, [c for c in CAPACITY_COLUMNS if c in wanted])
+    return physics[[c for c in OUTCOME_COLUMNS if c in physics and c in wanted]]

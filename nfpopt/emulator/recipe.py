@@ -100,64 +100,73 @@ def _numeric_column(frame: pd.DataFrame, column: RecipeColumn, labels: range, so
         return np.full(len(frame), column.default, dtype=float)
     raw = frame[column.name]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    for label, original, value in zip(labels, raw, values, strict=True):
-        where = _where(label, column.name, source)
-        if column.default is not None and (original is None or (isinstance(original, float) and np.isnan(original))):
-            continue
+    # Checked as arrays (the physics refit and the prior mean call this hundreds of times); only
+    # the first offending row is looked at one by one, for its message.
+    skipped = raw.isna().to_numpy() if column.default is not None else np.zeros(len(values), bool)
+    low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
+    bad = ~skipped & (~np.isfinite(values) | low | (values > column.maximum))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        original, value = raw.iloc[first], values[first]
+        where = _where(labels[first], column.name, source)
         if not np.isfinite(value):
             raise InputDataError(f"{where}: {original!r} is not a finite number ({column.meaning})")
-        too_low = value <= column.minimum if column.exclusive_minimum else value < column.minimum
-        if too_low or value > column.maximum:
-            bound = ">" if column.exclusive_minimum else ">="
-            raise DomainError(
-                f"{where}: {value:g} is outside the physical domain; {column.meaning} must be "
-                f"{bound} {column.minimum:g} and <= {column.maximum:g}"
-            )
+        bound = ">" if column.exclusive_minimum else ">="
+        raise DomainError(
+            f"{where}: {value:g} is outside the physical domain; {column.meaning} must be "
+            f"{bound} {column.minimum:g} and <= {column.maximum:g}"
+        )
     if column.default is not None:
         values = np.where(np.isnan(values), column.default, values)
     return values
 
 
 def _roughening_column(frame: pd.DataFrame, labels: range, source: str | None) -> np.ndarray:
-    values = []
-    for label, raw in zip(labels, frame["roughening"], strict=True):
-        text = str(raw).strip().lower() if raw is not None else ""
-        if text not in ROUGHENING_LEVELS:
-            raise DomainError(
-                f"{_where(label, 'roughening', source)}: unknown roughening {raw!r}; "
-                f"use one of {list(ROUGHENING_LEVELS)}"
-            )
-        values.append(text)
-    return np.array(values, dtype=object)
+    raw = frame["roughening"]
+    text = raw.astype(str).str.strip().str.lower().where(raw.notna(), "")
+    bad = ~text.isin(ROUGHENING_LEVELS).to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DomainError(
+            f"{_where(labels[first], 'roughening', source)}: unknown roughening {raw.iloc[first]!r}; "
+            f"use one of {list(ROUGHENING_LEVELS)}"
+        )
+    return text.to_numpy(dtype=object)
 
 
 def _check_mixture(frame: pd.DataFrame, clean: pd.DataFrame, labels: range, source: str | None) -> None:
-    glass = 100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]
-    for label, value in zip(labels, glass, strict=True):
-        if value <= 0.0:
-            raise DomainError(
-                f"{_where(label, 'alumina_wt_pct', source)}: AB + beta''-alumina = {100 - value:g} wt% "
-                "leaves no NFP glass; the three must sum to 100 wt% with glass > 0"
-            )
+    glass = (100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]).to_numpy()
+    empty = np.flatnonzero(glass <= 0.0)
+    if len(empty):
+        value = glass[empty[0]]
+        raise DomainError(
+            f"{_where(labels[empty[0]], 'alumina_wt_pct', source)}: AB + beta''-alumina = {100 - value:g} wt% "
+            "leaves no NFP glass; the three must sum to 100 wt% with glass > 0"
+        )
     if "nfp_wt_pct" not in frame:
         return
-    given = pd.to_numeric(frame["nfp_wt_pct"], errors="coerce").to_numpy(dtype=float)
-    for label, raw, stated, implied in zip(labels, frame["nfp_wt_pct"], given, glass, strict=True):
-        if pd.isna(raw):
-            continue  # not stated for this row: the glass is the rest of 100 wt%
-        if not np.isfinite(stated):
-            raise InputDataError(f"{_where(label, 'nfp_wt_pct', source)}: {raw!r} is not a finite number")
-        if abs(stated - implied) > _MIXTURE_TOLERANCE_WT_PCT:
-            raise DomainError(
-                f"{_where(label, 'nfp_wt_pct', source)}: NFP + beta''-alumina + AB = "
-                f"{stated + 100 - implied:g} wt%, not 100; set nfp_wt_pct to {implied:g} or fix the others"
-            )
+    raw = frame["nfp_wt_pct"]
+    given = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    stated = raw.notna().to_numpy()  # not stated for a row: the glass is the rest of 100 wt%
+    bad = np.flatnonzero(stated & (~np.isfinite(given) | (np.abs(given - glass) > _MIXTURE_TOLERANCE_WT_PCT)))
+    if not len(bad):
+        return
+    first = int(bad[0])
+    where = _where(labels[first], "nfp_wt_pct", source)
+    if not np.isfinite(given[first]):
+        raise InputDataError(f"{where}: {raw.iloc[first]!r} is not a finite number")
+    raise DomainError(
+        f"{where}: NFP + beta''-alumina + AB = "
+        f"{given[first] + 100 - glass[first]:g} wt%, not 100; set nfp_wt_pct to {glass[first]:g} or fix the others"
+    )
 
 
 def _check_glass_transition(clean: pd.DataFrame, labels: range, source: str | None, params: EmulatorParameters) -> None:
-    for label, value in zip(labels, clean["calcination_temp_c"], strict=True):
-        if value < params.glass_transition_c:
-            raise DomainError(
-                f"{_where(label, 'calcination_temp_c', source)}: {value:g} C is below the glass "
-                f"transition ({params.glass_transition_c:g} C); the glass cannot flow or crystallise there"
-            )
+    temperature_c = clean["calcination_temp_c"].to_numpy()
+    cold = np.flatnonzero(temperature_c < params.glass_transition_c)
+    if len(cold):
+        value = temperature_c[cold[0]]
+        raise DomainError(
+            f"{_where(labels[cold[0]], 'calcination_temp_c', source)}: {value:g} C is below the glass "
+            f"transition ({params.glass_transition_c:g} C); the glass cannot flow or crystallise there"
+        )

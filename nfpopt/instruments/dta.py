@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.signal import savgol_filter
 
 from nfpopt.exceptions import InputDataError
 
@@ -137,6 +136,8 @@ def crystallisation_peak(temperature_c: np.ndarray, signal: np.ndarray, *, sourc
     temperature_c, signal = np.asarray(temperature_c, float)[order], np.asarray(signal, float)[order]
     if len(temperature_c) < 50:
         raise InputDataError(f"{source}: {len(temperature_c)} points; a DTA trace needs at least 50")
+    from scipy.signal import savgol_filter  # 0.2-1 s to import: only where a trace is read
+
     step_c = float(np.median(np.diff(temperature_c)))
     head = max(int(_BASELINE_FRACTION * len(temperature_c)), 5)
     slope, intercept = np.polyfit(temperature_c[:head], signal[:head], 1)

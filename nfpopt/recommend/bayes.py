@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -47,6 +47,7 @@ from nfpopt.priors import PriorModel
 from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
+from nfpopt.recommend.warm import WarmStart, model_state, read_warm_start
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.base import Interval
 from nfpopt.surrogates.botorch_models import botorch_model
@@ -63,6 +64,11 @@ _PHYSICS_LOCAL_RADIUS = 0.15
 
 #: The last constants refit and the fingerprint of the results it was made on (see :func:`_lab_constants`).
 _LAST_REFIT: dict[str, object] = {}
+#: The recommender's last fitted models and the key of what they were fitted on (see :func:`recommender_fit`).
+_LAST_FIT: dict[str, object] = {}
+#: The prior's predictions by (model, recipes' content hash, their columns, constants) (see :func:`_prior_table`).
+_PRIOR_MEMO: dict[tuple, pd.DataFrame] = {}
+_PRIOR_MEMO_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,8 @@ class FittedModels:
     encoder: Encoder
     outcomes: dict[str, OutcomeModel | HurdleModel]
     feasibility: FeasibilityModel | None
+    #: The named prior's constants refitted to the results, by name (physics strategy), else None.
+    constants: dict[str, float] | None = None
 
 
 def successful(definition: CampaignDefinition, experiments: pd.DataFrame) -> pd.DataFrame:
@@ -129,8 +137,41 @@ def _require_prior(definition: CampaignDefinition) -> PriorModel:
     return definition.prior
 
 
-def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame) -> dict[str, float]:
-    """The prior's constants refitted to this campaign's finished experiments (physics strategy only)."""
+def _prior_column(prior: PriorModel, column: str, constants: Mapping[str, float] | None):  # noqa: ANN202
+    """``recipes -> the prior's column`` (a prior mean, or the feasibility margin), through :func:`_prior_table`."""
+    return lambda recipes: _prior_table(prior, recipes, constants)[column].to_numpy(float, copy=True)
+
+
+def _prior_table(prior: PriorModel, recipes: pd.DataFrame, constants: Mapping[str, float] | None) -> pd.DataFrame:
+    """The prior's prediction for ``recipes`` under ``constants``, remembered for the last few
+    tables: one propose asks for the same recipes (the results, the candidates) once per outcome
+    model and again for the feasibility margin."""
+    digest = hashlib.sha256(pd.util.hash_pandas_object(recipes, index=False).to_numpy().tobytes())
+    key = (prior.model, digest.hexdigest(), tuple(recipes.columns), tuple(sorted((constants or {}).items())))
+    if key not in _PRIOR_MEMO:
+        while len(_PRIOR_MEMO) >= _PRIOR_MEMO_SIZE:
+            _PRIOR_MEMO.pop(next(iter(_PRIOR_MEMO)))
+        _PRIOR_MEMO[key] = prior.predict(recipes, constants)
+    return _PRIOR_MEMO[key]
+
+
+def results_key(definition: CampaignDefinition, experiments: pd.DataFrame) -> str:
+    """A fingerprint of what the models are fitted on: the campaign's definition and every finished
+    experiment's recipe, status and outcomes. Pending experiments do not enter it."""
+    done = finished(experiments)
+    names = [*definition.space.names, "status", *(o.name for o in definition.outcomes)]
+    rows = done[[c for c in names if c in done]].astype(str)  # a value's repr: exact, any column type
+    digest = hashlib.sha256(definition.self_contained_text().encode())
+    digest.update(",".join(rows.columns).encode())
+    digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _lab_constants(
+    definition: CampaignDefinition, experiments: pd.DataFrame, start: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """The prior's constants refitted to this campaign's finished experiments (physics strategy
+    only); ``start``: constants fitted earlier on most of them, to start the search from."""
     from nfpopt.surrogates import physics_fit
 
     prior = _require_prior(definition)
@@ -138,37 +179,49 @@ def _lab_constants(definition: CampaignDefinition, experiments: pd.DataFrame) ->
     if not len(done) or not prior.constants:
         return prior.values()
     sintered = np.asarray(succeeded(definition, done), bool)
-    evidence = sorted({e for c in prior.constants for e in c.fit_to} & set(done.columns))
     # One propose fits the recommender's models and then judges their skill on the same results:
     # the refit (Nelder-Mead over the process model, 2.4 s at 50 results on the NFP emulator) is
     # a pure function of them, so the last one is kept and reused for the same results.
-    recipes = pd.util.hash_pandas_object(done[[c for c in definition.space.names if c in done]], index=False)
-    measured = [done[e].astype(float).to_numpy() for e in evidence]
-    parts = [repr(prior).encode(), recipes.to_numpy().tobytes(), sintered.tobytes(), *(m.tobytes() for m in measured)]
-    key = hashlib.sha256(b"".join(parts)).hexdigest()
+    key = results_key(definition, experiments)
     if _LAST_REFIT.get("key") != key:
         specs = {o.name: o for o in definition.outcomes}
-        _LAST_REFIT.update(key=key, constants=physics_fit.refit_constants(prior, done, sintered, specs=specs))
+        refitted = physics_fit.refit_constants(prior, done, sintered, specs=specs, start=start)
+        _LAST_REFIT.update(key=key, constants=refitted)
     return _LAST_REFIT["constants"]  # type: ignore[return-value]
 
 
+def recommender_fit(definition: CampaignDefinition, experiments: pd.DataFrame, surrogate: str) -> FittedModels | None:
+    """The models the recommender fitted last, if it fitted them with ``surrogate`` on exactly these
+    results (:func:`results_key`); else None. The model skill judges these instead of fitting again."""
+    if _LAST_FIT.get("key") != (results_key(definition, experiments), surrogate):
+        return None
+    return _LAST_FIT["fitted"]  # type: ignore[return-value]
+
+
 def fit_models(
-    definition: CampaignDefinition, experiments: pd.DataFrame, settings: RecommenderSettings, *, seed: int = 0
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    settings: RecommenderSettings,
+    *,
+    seed: int = 0,
+    warm: WarmStart | None = None,
 ) -> FittedModels:
     """Fit the surrogates the recommender needs on the campaign's experiments.
 
     Each outcome is modelled on its declared scale; a ``hurdle`` outcome without a physics prior
-    as P(delivers) times its positive level (:mod:`nfpopt.surrogates.hurdle`).
+    as P(delivers) times its positive level (:mod:`nfpopt.surrogates.hurdle`). ``warm``: where an
+    earlier propose's fits ended, to start the constants refit and each GP's fit from.
     """
     encoder = Encoder(definition.space)
     good = successful(definition, experiments)
     physics = settings.surrogate == "physics_gp"
     named = _require_prior(definition) if physics else None
-    constants = _lab_constants(definition, experiments) if physics else None
+    start = warm.constants if warm is not None else None
+    constants = _lab_constants(definition, experiments, start=start) if physics else None
     models: dict[str, OutcomeModel | HurdleModel] = {}
     for name in modelled_outcomes(definition):
         spec = definition.outcome(name)
-        prior = named.mean(name, constants) if named is not None and name in named.outcomes else None
+        prior = _prior_column(named, name, constants) if named is not None and name in named.outcomes else None
         surrogate = make_surrogate(settings.surrogate, seed, widen=settings.widen_intervals)
         model = OutcomeModel(name, encoder, surrogate, prior_mean=prior, spec=spec)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
@@ -176,13 +229,19 @@ def fit_models(
             series = rate_series(definition, spec)
             models[name] = HurdleModel(name, encoder, model, spec, seed=seed, series=series).fit(good, values)
         else:
+            if warm is not None and name in warm.gp and hasattr(surrogate, "warm_start"):
+                surrogate.warm_start = warm.gp[name]  # a start only: the fit still runs
             models[name] = model.fit(good, values)
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
-        margin = named.margin(constants) if named is not None else None
-        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin).fit(done, succeeded(definition, done))
-    return FittedModels(encoder, models, feasibility)
+        margin = None
+        if named is not None and named.feasibility_margin:
+            margin = _prior_column(named, named.feasibility_margin, constants)
+        theta = warm.feasibility if warm is not None else None
+        feasibility = FeasibilityModel(encoder, seed=seed, physics=margin, start=theta)
+        feasibility = feasibility.fit(done, succeeded(definition, done))
+    return FittedModels(encoder, models, feasibility, constants)
 
 
 def rate_series(definition: CampaignDefinition, spec: OutcomeSpec) -> dict[str, float]:
@@ -331,12 +390,15 @@ class SuccessWeighted(AcquisitionFunction):
     """``log acquisition(X) + sum over the q recipes of log P(success)``.
 
     The probability comes from the feasibility classifier (numpy, no gradient): fine for the
-    recommender, which scores a discrete set of constraint-satisfying candidates.
+    recommender, which scores a discrete set of constraint-satisfying candidates. Each recipe's
+    log P is computed once and remembered: the greedy batch scores the same candidates again at
+    every step, and with the physics prior each new one costs an emulator call.
     """
 
     def __init__(self, base: AcquisitionFunction, feasibility: FeasibilityModel) -> None:
         super().__init__(model=base.model)
         self.base, self.feasibility = base, feasibility
+        self._log_p: dict[bytes, float] = {}
 
     @property
     def X_pending(self) -> torch.Tensor | None:  # noqa: N802 - BoTorch's name
@@ -345,11 +407,23 @@ class SuccessWeighted(AcquisitionFunction):
     def set_X_pending(self, X_pending: torch.Tensor | None = None) -> None:  # noqa: N803
         self.base.set_X_pending(X_pending)
 
+    def remember(self, X: torch.Tensor) -> list[bytes]:
+        """Compute log P(success) of the recipes ``X`` (``... x d``) not scored yet, in one call
+        (the candidates, before the greedy batch scores them chunk by chunk); their keys."""
+        flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
+        keys = [row.tobytes() for row in flat]
+        unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
+        for row, key in enumerate(keys):
+            if key not in self._log_p:
+                unseen.setdefault(key, row)
+        if unseen:
+            recipes = self.feasibility.encoder.inverse_transform(flat[list(unseen.values())])
+            self._log_p |= dict(zip(unseen, np.log(self.feasibility.probability(recipes)), strict=True))
+        return keys
+
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """``X``: ``batch x q x d`` -> ``batch``."""
-        flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
-        recipes = self.feasibility.encoder.inverse_transform(flat)
-        log_p = np.log(self.feasibility.probability(recipes)).reshape(X.shape[:-1])
+        log_p = np.array([self._log_p[key] for key in self.remember(X)]).reshape(X.shape[:-1])
         return self.base(X) + torch.as_tensor(log_p, dtype=X.dtype).sum(dim=-1)
 
 
@@ -375,15 +449,26 @@ def propose_bayesian(
     experiments: pd.DataFrame,
     batch_size: int,
     settings: RecommenderSettings | None = None,
+    *,
+    warm_start: object = None,
 ) -> pd.DataFrame:
-    """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns."""
+    """The next batch: recipes plus ``predicted_*``, ``p_feasible`` and ``rationale`` columns.
+
+    ``warm_start``: the ``attrs["model_state"]`` of an earlier batch (:mod:`nfpopt.recommend.warm`),
+    where its fits start; ignored if it is not a valid state. The batch's own state is returned in
+    its ``attrs["model_state"]`` when models were fitted.
+    """
     settings = settings or RecommenderSettings()
     with torch_threads(settings.torch_threads):
-        return _propose_bayesian(definition, experiments, batch_size, settings)
+        return _propose_bayesian(definition, experiments, batch_size, settings, read_warm_start(warm_start))
 
 
 def _propose_bayesian(
-    definition: CampaignDefinition, experiments: pd.DataFrame, batch_size: int, settings: RecommenderSettings
+    definition: CampaignDefinition,
+    experiments: pd.DataFrame,
+    batch_size: int,
+    settings: RecommenderSettings,
+    warm: WarmStart | None,
 ) -> pd.DataFrame:
     seed = int(np.random.SeedSequence([definition.seed, len(experiments)]).generate_state(1)[0])
     good = successful(definition, experiments)
@@ -392,17 +477,22 @@ def _propose_bayesian(
     if measured < 2 or len(finished(experiments)) < definition.initial_design_size:
         return initial_design(definition, experiments, good, batch_size, settings, seed=seed)
     torch.manual_seed(seed)
-    fitted = fit_models(definition, experiments, settings, seed=seed)
+    fitted = fit_models(definition, experiments, settings, seed=seed, warm=warm)
+    _LAST_FIT.update(key=(results_key(definition, experiments), settings.surrogate), fitted=fitted)
     candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
     candidates = likely_to_succeed(candidates, fitted, settings.min_p_feasible, keep_at_least=4 * batch_size)
     acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
     if fitted.feasibility is not None:
         acquisition = SuccessWeighted(acquisition, fitted.feasibility)
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
+    if isinstance(acquisition, SuccessWeighted):
+        acquisition.remember(choices)
     q = min(batch_size, len(candidates))
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
-    return explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out.attrs["model_state"] = model_state(fitted, fitted.constants)
+    return out
 
 
 def initial_design(

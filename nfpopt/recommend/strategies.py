@@ -16,7 +16,6 @@ from nfpopt.definition import STRATEGIES, CampaignDefinition
 from nfpopt.exceptions import InputDataError
 from nfpopt.recommend.bayes import RecommenderSettings, propose_bayesian
 from nfpopt.recommend.initial import propose_space_filling
-from nfpopt.recommend.optuna_strategies import propose_nsga2, propose_optuna_gp, propose_tpe
 
 Proposer = Callable[[CampaignDefinition, pd.DataFrame, int], pd.DataFrame]
 
@@ -40,9 +39,10 @@ def proposer(strategy: str, settings: RecommenderSettings | None = None) -> Prop
         return partial(propose_bayesian, settings=chosen)
     if strategy in ("random", "sobol"):
         return partial(propose_space_filling, method=strategy)
-    table: dict[str, Proposer] = {"tpe": propose_tpe, "nsga2": propose_nsga2, "optuna_gp": propose_optuna_gp}
-    if strategy in table:
-        return table[strategy]
+    if strategy in ("tpe", "nsga2", "optuna_gp"):
+        from nfpopt.recommend import optuna_strategies  # Optuna loads only for its own strategies
+
+        return getattr(optuna_strategies, f"propose_{strategy}")
     raise InputDataError(f"unknown strategy {strategy!r}; use one of {list(STRATEGIES)}")
 
 
@@ -53,6 +53,7 @@ def propose(
     *,
     strategy: str | None = None,
     settings: RecommenderSettings | None = None,
+    warm_start: object = None,
 ) -> pd.DataFrame:
     """The next ``batch_size`` recipes by ``strategy`` (default: the campaign's own).
 
@@ -61,12 +62,21 @@ def propose(
     ``predicted_<outcome>_lo90`` / ``_hi90`` (90 % interval, outcome units), ``_scale`` and, for
     bounded outcomes, ``_truncated``; ``p_feasible`` where the campaign has a feasibility outcome;
     and a one-line ``rationale`` (see :func:`nfpopt.recommend.bayes.explain`). The others add a
-    ``rationale`` only.
+    ``rationale`` only. ``warm_start``: an earlier Bayesian batch's ``attrs["model_state"]``, where
+    the Bayesian strategies start their fits (:mod:`nfpopt.recommend.warm`); they return their own
+    in ``attrs["model_state"]``.
     """
     if batch_size < 1:
         raise InputDataError(f"batch size must be at least 1, got {batch_size}")
     name = strategy or definition.strategy
-    batch = proposer(name, settings)(definition, experiments, batch_size)
+    chosen = proposer(name, settings)
+    if warm_start is not None and name in _BAYES_SURROGATES:
+        chosen = partial(chosen, warm_start=warm_start)
+    batch = chosen(definition, experiments, batch_size)
+    state = batch.attrs.get("model_state")
     if "rationale" not in batch:
         batch = batch.assign(rationale=f"{name} proposal")
-    return batch.reset_index(drop=True)
+    batch = batch.reset_index(drop=True)
+    if state is not None:
+        batch.attrs["model_state"] = state
+    return batch

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from nfpopt.campaign import MODEL_SKILL, Campaign, CampaignStatus
+from nfpopt.campaign import MODEL_SKILL, MODEL_STATE, Campaign, CampaignStatus
 from nfpopt.definition import CampaignDefinition
 from nfpopt.exceptions import NfpoptError
 from nfpopt.experiments import finished
@@ -93,7 +93,7 @@ def last_batch(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     newest = int(proposed["batch"].max())
     rows = proposed[proposed["batch"] == newest].reset_index(drop=True)
     stored = {
-        e.experiment_id: {k: v for k, v in (e.prediction or {}).items() if k != MODEL_SKILL}
+        e.experiment_id: {k: v for k, v in (e.prediction or {}).items() if k not in (MODEL_SKILL, MODEL_STATE)}
         for e in campaign.experiments()
         if e.batch == newest
     }

@@ -42,11 +42,15 @@ class FeasibilityModel:
         seed: int = 0,
         restarts: int = 2,
         physics: Callable[[pd.DataFrame], np.ndarray] | None = None,
+        start: np.ndarray | None = None,
     ) -> None:
         """``physics``, if given, maps recipes to a physical margin of success (a named prior's, e.g. the
         emulator's sintering index, > 0 where the model expects a bonded layer); it becomes one
-        more input of the classifier, which learns where the real boundary lies along it."""
+        more input of the classifier, which learns where the real boundary lies along it.
+        ``start``: the kernel's log hyperparameters fitted earlier (on most of these results),
+        where the one search starts instead of the defaults plus ``restarts`` random starts."""
         self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics
+        self.start = start
         #: A fitted kernel to reuse as it is (no hyperparameter search; the cross-validated skill's
         #: cheap refits), or None.
         self.fixed_kernel = None
@@ -77,6 +81,9 @@ class FeasibilityModel:
             warnings.simplefilter("ignore", ConvergenceWarning)
             if self.fixed_kernel is not None:
                 classifier = GaussianProcessClassifier(self.fixed_kernel, optimizer=None)
+            elif self.start is not None and np.shape(self.start) == kernel.theta.shape:
+                theta = np.clip(np.asarray(self.start, float), kernel.bounds[:, 0], kernel.bounds[:, 1])
+                classifier = GaussianProcessClassifier(kernel.clone_with_theta(theta), random_state=self.seed)
             else:
                 classifier = GaussianProcessClassifier(
                     kernel, n_restarts_optimizer=self.restarts, random_state=self.seed

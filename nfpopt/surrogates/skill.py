@@ -276,7 +276,9 @@ def campaign_skill(
     ``surrogate`` (one of :data:`nfpopt.surrogates.SURROGATES`), on the same data: the successful
     experiments for outcomes, every finished one for feasibility. Each fold refits a copy of the
     recommender's model from scratch; with ``physics_gp`` the constants of the named prior are
-    those refitted to every result, held-out ones included (slightly optimistic).
+    those refitted to every result, held-out ones included (slightly optimistic). Where the
+    recommender has just fitted its models on these very results (a propose), those are judged
+    and not fitted again.
 
     Costs ``folds + 1`` fits of each model (see docs/recommender.md for the time it takes).
     """
@@ -294,16 +296,18 @@ def campaign_skill(
             else {}
         )
 
-    from nfpopt.recommend.bayes import RecommenderSettings, fit_models, successful, torch_threads
+    from nfpopt.recommend.bayes import RecommenderSettings, fit_models, recommender_fit, successful, torch_threads
 
     good = successful(definition, experiments)
     values = {n: good[n].astype(float).to_numpy() if n in good else np.full(len(good), np.nan) for n in names}
     labels = succeeded(definition, done)
     judged = [n for n in names if np.isfinite(values[n]).sum() >= MIN_RESULTS]
     feasibility = definition.feasibility if definition.feasibility and _too_few(labels) is None else None
-    fitted, reason = None, None
+    # The models the recommender has just fitted on these results, if it has (a propose judges
+    # the models it proposed with); else fitted here.
+    fitted, reason = recommender_fit(definition, experiments, surrogate), None
     with torch_threads(1):
-        if judged or feasibility:
+        if fitted is None and (judged or feasibility):
             try:
                 settings = RecommenderSettings(surrogate=surrogate, widen_intervals=False)  # skill reads means
                 fitted = fit_models(definition, experiments, settings, seed=seed)

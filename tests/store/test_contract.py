@@ -29,7 +29,7 @@ from nfpopt.store import (
     head_revision,
 )
 from nfpopt.store.models import Base
-from nfpopt.store.schema import alembic_config
+from nfpopt.store.schema import alembic_config, current_revision, scripted_head_revision
 from nfpopt.store.validation import RESERVED_NAMES
 
 from .helpers import CAMPAIGN_TOML, OHM, RECIPES, assert_same, snapshot, sqlite_path, table_names
@@ -42,6 +42,15 @@ def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     engine = create_engine(db_url)
     with engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+    engine.dispose()
+
+
+def test_the_head_revision_without_alembic_is_alembics_own(store: Store, db_url: str) -> None:
+    # opening a database at the head reads its revision with one query, against a constant
+    assert head_revision() == scripted_head_revision()
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        assert current_revision(connection) == MigrationContext.configure(connection).get_current_revision()
     engine.dispose()
 
 
