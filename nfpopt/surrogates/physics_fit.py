@@ -101,7 +101,8 @@ def _loss(
         sign = np.where(succeeded, 1.0, -1.0)
 
         def feasibility_loss(constants: dict[str, float]) -> float:
-            margin = prior.predict(experiments, constants, check=False)[prior.feasibility_margin].to_numpy(float)
+            columns = [prior.feasibility_margin]
+            margin = prior.predict(experiments, constants, check=False, columns=columns)[columns[0]].to_numpy(float)
             margin = np.nan_to_num(margin, nan=-10.0, posinf=10.0, neginf=-10.0)
             return float(np.sum(np.logaddexp(0.0, -sign * margin / _MARGIN_SHARPNESS)))
 
@@ -119,7 +120,7 @@ def _loss(
     miss = _MISS if scale.log else _MISS * float(np.std(target) or 1.0)
 
     def outcome_loss(constants: dict[str, float]) -> float:
-        predicted = prior.predict(subset, constants, check=False)[evidence].to_numpy(float)
+        predicted = prior.predict(subset, constants, check=False, columns=[evidence])[evidence].to_numpy(float)
         if scale.log:
             predicted = np.clip(predicted, 1e-6, None)
         residual = scale.forward(predicted) - target

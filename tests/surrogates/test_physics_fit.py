@@ -84,3 +84,26 @@ def test_the_refit_starts_where_it_is_told_and_keeps_undeclared_names_out():
     assert refit_constants(prior, experiments.head(2), np.ones(2, bool), start={"rate_per_c": 0.03}) == {
         "rate_per_c": 0.03
     }
+
+
+ASKED: list[list[str] | None] = []
+
+
+def selective_yield_model(recipes: pd.DataFrame, *, columns=None, rate_per_c: float = 0.06) -> pd.DataFrame:  # noqa: ANN001
+    """:func:`yield_model` that says which columns it was asked for."""
+    ASKED.append(columns)
+    table = yield_model(recipes, rate_per_c=rate_per_c)
+    return table[list(columns)] if columns is not None else table
+
+
+def test_a_model_that_takes_columns_is_asked_only_for_the_one_the_refit_reads():
+    prior = parse_definition(
+        TOY.replace("tests.test_priors:yield_model", f"{__name__}:selective_yield_model"), source="toy.toml"
+    ).prior
+    temp_c = np.linspace(30.0, 200.0, 12)
+    experiments = pd.DataFrame({"temp_c": temp_c, "yield_pct": 80 * (1 - np.exp(-0.02 * (temp_c - 20.0)))})
+    ASKED.clear()
+    fitted = refit_constants(prior, experiments, np.ones(12, bool))
+    assert ASKED and all(asked == ["yield_pct"] for asked in ASKED)
+    assert fitted["rate_per_c"] < 0.06  # and it still fits
+    assert list(prior.predict(experiments)) == ["yield_pct"]  # unasked: every declared column
