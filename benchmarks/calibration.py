@@ -227,6 +227,55 @@ def _zero_alone(table: pd.DataFrame, outcome: str) -> pd.Series:
     return table[column].astype(float) <= 1 - ZERO_ALONE
 
 
+DELIVERY_BANDS = (0.0, 1 - ZERO_ALONE, 0.5, 0.9, 0.95, 1.0)  # P(delivers): where the interval starts at 0 or not
+
+
+def delivery_bands(table: pd.DataFrame, outcome: str, bands: Sequence[float] = DELIVERY_BANDS) -> pd.DataFrame:
+    """A hurdle outcome's proposals by band of P(delivers): how many, mean P, the share that then
+    delivered (> 0), and the coverage of their 90 % intervals with the share measured above them.
+
+    The bands part the interval's forms: {0} (P <= 0.1), from 0 to a capacity (0.1-0.95, the
+    atom holds the lower tail) and central (> 0.95); a level whose upper tail is too wide shows
+    as fewer than 10 % above where the interval starts at 0.
+    """
+    found = interval(table, outcome)
+    column = f"p_delivers_{outcome}"
+    if found is None or column not in table:
+        return pd.DataFrame()
+    low, high, _ = found
+    value = table[f"measured_{outcome}"].astype(float)
+    use = _measured_sintered(table).astype(bool) & value.notna() & low.notna() & table[column].notna()
+    p, value, low, high = table.loc[use, column].astype(float), value[use], low[use], high[use]
+    cut = pd.cut(p, list(bands), include_lowest=True)
+    frame = pd.DataFrame(
+        {"p": p, "delivered": value > 0, "inside": (value >= low) & (value <= high), "above": value > high}
+    )
+    grouped = frame.groupby(cut, observed=False)
+    out = grouped.agg(
+        count=("p", "size"),
+        mean_p=("p", "mean"),
+        delivered=("delivered", "mean"),
+        coverage=("inside", "mean"),
+        above=("above", "mean"),
+    ).reset_index(drop=True)
+    edges = zip(bands[:-1], bands[1:], strict=True)
+    out.insert(0, "band", [f"{'[' if i == 0 else '('}{a:g}, {b:g}]" for i, (a, b) in enumerate(edges)])
+    return out
+
+
+def delivery_table(frame: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            f"P(delivers) of {outcome}": frame["band"],
+            "proposals": frame["count"],
+            "mean P": frame["mean_p"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
+            "delivered": frame["delivered"].map(_pct),
+            "90 % coverage": frame["coverage"].map(_pct),
+            "measured above": frame["above"].map(_pct),
+        }
+    )
+
+
 def with_predictions(table: pd.DataFrame) -> pd.Series:
     """Rows that carry any prediction (P(success) or an outcome); the initial design has none."""
     columns = [c for c in table.columns if c.startswith("predicted_") or c == "p_feasible"]
@@ -375,6 +424,10 @@ def markdown(proposals: pd.DataFrame) -> str:
         lines.append("No outcome predictions: this strategy gives none.")
     else:
         lines += [ec.markdown_table(coverage_table(found["coverage"])), ""]
+        for outcome in found["coverage"]["outcome"]:
+            bands = delivery_bands(proposals[with_predictions(proposals)], outcome)
+            if len(bands):
+                lines += [ec.markdown_table(delivery_table(bands, outcome)), ""]
     scores = found["scores"]
     if scores is None:
         lines.append("No P(success): this strategy gives none.")

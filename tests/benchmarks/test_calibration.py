@@ -224,3 +224,23 @@ def test_where_zero_alone_holds_over_90_percent_the_rows_are_scored_apart():
     assert row["zero_alone_n"] == 2
     assert row["zero_alone_predicted"] == pytest.approx(0.95) and row["zero_alone_measured"] == 1.0
     assert cal.coverage(table.drop(columns=f"p_delivers_{name}"), name)["n"] == 5  # not a hurdle: every row
+
+
+def test_a_hurdle_outcome_is_scored_by_band_of_p_delivers():
+    """Each band says how many then delivered and how often the capacity lay above the interval."""
+    name = "capacity_2c_mah_g"
+    table = pd.DataFrame(
+        {
+            f"measured_{name}": [0.0, 0.0, 0.0, 40.0, 60.0, 0.0, 50.0],
+            f"predicted_{name}_lo90": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 30.0],
+            f"predicted_{name}_hi90": [0.0, 30.0, 30.0, 50.0, 50.0, 50.0, 70.0],
+            f"p_delivers_{name}": [0.05, 0.3, 0.3, 0.8, 0.8, 0.8, 0.99],
+            "measured_sintered": [True] * 7,
+        }
+    )
+    bands = cal.delivery_bands(table, name).set_index("band")
+    assert list(bands["count"]) == [1, 2, 3, 0, 1]
+    assert bands.loc["(0.1, 0.5]", "delivered"] == 0.0 and bands.loc["(0.1, 0.5]", "coverage"] == 1.0
+    middle = bands.loc["(0.5, 0.9]"]
+    assert middle["delivered"] == pytest.approx(2 / 3) and middle["above"] == pytest.approx(1 / 3)
+    assert cal.delivery_bands(table.drop(columns=f"p_delivers_{name}"), name).empty  # not a hurdle
