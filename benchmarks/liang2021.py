@@ -235,6 +235,13 @@ BASELINES = ("gp-ard-lcb2", "gp-ard-ei", "gp-iso-lcb2", "rf-lcb10", "random")
 NFPOPT_STRATEGIES = ("nfpopt-gp-qlognei",)
 """nfpopt's own strategy, run beside the baselines by default."""
 
+PROTOCOL_STRATEGIES = ("gpy-ard-lcb1", "gpy-ard-lcb2", "gpy-iso-lcb2", "rf-lcb1", "nfpopt-gp-qlognei", "random")
+"""``--protocol``: the baselines of issue 13 (the notebook's GPy GP with its 10 restarts: ARD
+with LCB1 and LCB2, isotropic with LCB2; RF with LCB1), nfpopt's pool strategy and random."""
+
+PROTOCOL_DATASETS = ("p3ht", "agnp", "perovskite", "autoam", "crossed_barrel")
+"""``--protocol`` works through the four small pools first, then Crossed barrel."""
+
 QUICK_RUNS, QUICK_MAX_CYCLES = 3, 30
 QUICK_STRATEGIES = ("gp-ard-lcb2", "rf-lcb10", "random", "nfpopt-gp-qlognei")
 """``--quick``: 3 runs of these strategies (unless given), each stopped after 30 measurements."""
@@ -364,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.report import compare_with_published, markdown_table, write_report
 
     args = _parser().parse_args(argv)
+    if args.protocol or args.report_only:
+        return _protocol(args)
     if args.from_curves:
         return _replot(args.from_curves, Path(args.output))
     if args.score_stored:
@@ -401,6 +410,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(markdown_table(compare_with_published(summary)))
     print(f"wrote {args.output}")
     return 0
+
+
+def _protocol(args: argparse.Namespace) -> int:
+    """``--protocol``: the resumable full-protocol sweep, then its summary from every stored run."""
+    from benchmarks import liang_sweep
+    from benchmarks.report import markdown_table
+
+    out_dir = Path(args.output)
+    if not args.report_only:
+        flags = QuirkFlags(args.raw_candidates, args.raw_y_best, args.gp_restarts)
+        labels = args.strategies or list(PROTOCOL_STRATEGIES)
+        try:
+            for label in labels:
+                make_strategy(label, flags)  # validate every label before starting any work
+            names = [name for name in PROTOCOL_DATASETS if name in (args.datasets or PROTOCOL_DATASETS)]
+            problems = {name: load_dataset(name, args.data_dir) for name in names}
+        except DataNotFoundError as error:
+            print(f"skipped: {error}", file=sys.stderr)
+            return 0
+        except InputDataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        small = {k: v for k, v in problems.items() if k != "crossed_barrel"}
+        groups = [group for group in (small, {k: v for k, v in problems.items() if k not in small}) if group]
+        for group in groups:
+            log = liang_sweep.sweep(
+                group,
+                labels,
+                RUN_SEEDS[: args.repeats],
+                out_dir,
+                partial(make_strategy, flags=flags),
+                block=args.block,
+                n_jobs=args.n_jobs,
+                backend=args.backend,
+                scheduler=args.scheduler,
+                on_done=_print_outcome,
+            )
+            for outcome in log.failed or []:
+                print(f"FAILED {outcome.job}: {outcome.error}", file=sys.stderr)
+    summary = liang_sweep.summary(out_dir)
+    if summary.empty:
+        print(f"no stored runs under {out_dir / 'runs'}")
+        return 0
+    summary.to_csv(out_dir / "summary.csv", index=False)
+    (out_dir / "summary.md").write_text(markdown_table(summary))
+    print(markdown_table(summary))
+    print(f"wrote {out_dir / 'summary.csv'}")
+    return 0
+
+
+def _print_outcome(outcome: object) -> None:
+    job, result = outcome.job, outcome.result  # type: ignore[attr-defined]
+    state = "failed" if result is None else f"{len(result.order)} measured, top {result.top_counts[-1]}"
+    print(f"{job.dataset} {job.strategy} seed {job.seed} (cap {job.cap}): {state}", flush=True)
 
 
 def _predictability(datasets: Sequence[str], data_dir: Path | str | None) -> int:
@@ -447,6 +510,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--predictability", action="store_true", help="diagnostic: top-set recall of cross-validated models"
     )
+    parser.add_argument(
+        "--protocol",
+        action="store_true",
+        help="the full protocol as a resumable sweep (one file per run under OUTPUT/runs; finished runs are skipped)",
+    )
+    parser.add_argument(
+        "--block", type=int, default=5, help="--protocol: seeds per block (every pair gets a block first)"
+    )
+    parser.add_argument("--report-only", action="store_true", help="--protocol: only rebuild the summary")
+    parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"), help="--protocol: joblib backend")
+    parser.add_argument("--scheduler", default=None, help="--protocol: Dask scheduler or Ray cluster address")
     parser.add_argument("--from-curves", type=Path, default=None, help="redo tables/plots from a curves.csv")
     parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")
     parser.add_argument("-o", "--output", default="out/liang2021", help="output folder (default out/liang2021)")
