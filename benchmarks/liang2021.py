@@ -415,7 +415,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _protocol(args: argparse.Namespace) -> int:
     """``--protocol``: the resumable full-protocol sweep, then its summary from every stored run."""
     from benchmarks import liang_sweep
-    from benchmarks.report import markdown_table
 
     out_dir = Path(args.output)
     if not args.report_only:
@@ -454,9 +453,10 @@ def _protocol(args: argparse.Namespace) -> int:
         print(f"no stored runs under {out_dir / 'runs'}")
         return 0
     summary.to_csv(out_dir / "summary.csv", index=False)
-    (out_dir / "summary.md").write_text(markdown_table(summary))
-    print(markdown_table(summary))
-    print(f"wrote {out_dir / 'summary.csv'}")
+    table = liang_sweep.markdown_summary(summary)
+    (out_dir / "summary.md").write_text(table)
+    print(table)
+    print(f"wrote {out_dir / 'summary.csv'} and summary.md")
     return 0
 
 

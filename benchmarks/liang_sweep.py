@@ -332,3 +332,29 @@ def summary(out_dir: Path, level: float = LEVEL) -> pd.DataFrame:
         row["first_seeds"] = next((i for i, s in enumerate(RUN_SEEDS) if s not in seeds), len(RUN_SEEDS))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def markdown_summary(frame: pd.DataFrame) -> str:
+    """The summary as the docs show it: one row per (dataset, strategy), runs first."""
+
+    def af(row: pd.Series, tag: str) -> str:
+        value, low, high = (row[tag], row[f"{tag}_lo"], row[f"{tag}_hi"])
+        text = lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}"  # noqa: E731
+        return f"{text(value)} ({text(low)}-{text(high)})"
+
+    def cycles(value: int) -> str:
+        return "n/a" if value < 0 else str(int(value))
+
+    lines = [
+        "| dataset (N, n_top) | strategy | runs | exact past 0.8 | AF80 (5-95 %) | AF50 (5-95 %) "
+        "| peak EF (cycle) | cycles to 50 / 80 / 100 % | CPU s per run |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for _, row in frame.iterrows():
+        lines.append(
+            f"| {row.dataset} ({row.N}, {row.n_top}) | `{row.strategy}` | {row.runs} | "
+            f"{'yes' if row.exact80 else 'no'} | {af(row, 'AF80')} | {af(row, 'AF50')} | "
+            f"{row.EF_peak:.2f} ({row.EF_peak_cycle}) | {cycles(row.cycles_to_50)} / {cycles(row.cycles_to_80)} / "
+            f"{cycles(row.cycles_to_100)} | {row.cpu_s_per_run:.0f} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -109,4 +109,4 @@ def test_protocol_cli_skips_cleanly_without_data(tmp_path, capsys):
 def test_report_only_rebuilds_the_summary_from_stored_runs(line, tmp_path, capsys):
     sweep(line, tmp_path)
     assert main(["--report-only", "-o", str(tmp_path)]) == 0
-    assert "| line | random | 5 |" in (tmp_path / "summary.md").read_text()
+    assert "| line (60, 3) | `random` | 5 | yes |" in (tmp_path / "summary.md").read_text()
