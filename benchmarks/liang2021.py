@@ -235,12 +235,12 @@ BASELINES = ("gp-ard-lcb2", "gp-ard-ei", "gp-iso-lcb2", "rf-lcb10", "random")
 NFPOPT_STRATEGIES = ("nfpopt-gp-qlognei",)
 """nfpopt's own strategy, run beside the baselines by default."""
 
-PROTOCOL_STRATEGIES = ("gpy-ard-lcb1", "gpy-ard-lcb2", "gpy-iso-lcb2", "rf-lcb1", "nfpopt-gp-qlognei", "random")
+PROTOCOL_STRATEGIES = ("random", "rf-lcb1", "nfpopt-gp-qlognei", "gpy-ard-lcb1", "gpy-ard-lcb2", "gpy-iso-lcb2")
 """``--protocol``: the baselines of issue 13 (the notebook's GPy GP with its 10 restarts: ARD
 with LCB1 and LCB2, isotropic with LCB2; RF with LCB1), nfpopt's pool strategy and random."""
 
-PROTOCOL_DATASETS = ("p3ht", "agnp", "perovskite", "autoam", "crossed_barrel")
-"""``--protocol`` works through the four small pools first, then Crossed barrel."""
+PROTOCOL_DATASETS = ("agnp", "autoam", "perovskite", "p3ht", "crossed_barrel")
+"""``--protocol`` works through the four small pools first (the cheapest first), then Crossed barrel."""
 
 QUICK_RUNS, QUICK_MAX_CYCLES = 3, 30
 QUICK_STRATEGIES = ("gp-ard-lcb2", "rf-lcb10", "random", "nfpopt-gp-qlognei")
