@@ -415,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _protocol(args: argparse.Namespace) -> int:
     """``--protocol``: the resumable full-protocol sweep, then its summary from every stored run."""
     from benchmarks import liang_sweep
+    from benchmarks.report import plot_top_fraction
 
     out_dir = Path(args.output)
     if not args.report_only:
@@ -453,6 +454,9 @@ def _protocol(args: argparse.Namespace) -> int:
         print(f"no stored runs under {out_dir / 'runs'}")
         return 0
     summary.to_csv(out_dir / "summary.csv", index=False)
+    results = [stored.result for stored in liang_sweep.load_runs(out_dir)]
+    for dataset in sorted({r.dataset for r in results}):
+        plot_top_fraction([r for r in results if r.dataset == dataset], out_dir / f"topk_{dataset}.png")
     table = liang_sweep.markdown_summary(summary)
     (out_dir / "summary.md").write_text(table)
     print(table)

@@ -260,19 +260,23 @@ def sweep(
 
     Seeds are taken in blocks of ``block`` (the aggregation's 5 folds need a multiple of
     5 runs): every pair gets its first ``block`` runs, exact, before any pair gets more,
-    so a sweep cut short leaves rows of equal, usable counts. Problems are worked through
-    in the order given within each block. ``make_strategy`` must be picklable (a
+    so a sweep cut short leaves rows of equal, usable counts. Within a block the problems
+    are finished one after the other, in the order given (cap growth included). ``make_strategy`` must be picklable (a
     module-level function or a ``functools.partial`` of one).
     """
     log = SweepLog(failed=[])
     failed: set[tuple[str, str, int]] = set()
-    for end in range(block, len(seeds) + block, block):
-        chosen = list(seeds[: min(end, len(seeds))])
+    rounds = [
+        (list(seeds[: min(end, len(seeds))]), {name: problem})
+        for end in range(block, len(seeds) + block, block)
+        for name, problem in problems.items()
+    ]
+    for chosen, current in rounds:
         while True:
             stored = {(r.result.dataset, r.result.strategy, r.result.seed): r for r in load_runs(out_dir)}
             jobs = [
                 job
-                for job in plan(problems, strategies, chosen, stored, level)
+                for job in plan(current, strategies, chosen, stored, level)
                 if (job.dataset, job.strategy, job.seed) not in failed
             ]
             if not jobs:
