@@ -398,12 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.max_cycles,
             args.objective_as_input,
         )
-    except DataNotFoundError as error:
-        print(f"skipped: {error}", file=sys.stderr)
-        return 0
-    except InputDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except (DataNotFoundError, InputDataError) as error:
+        return _refusal(error)
     summary = write_report(results, Path(args.output))
     print(markdown_table(summary))
     if args.reproduce:
@@ -412,11 +408,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _refusal(error: NfpoptError) -> int:
+    """Exit status for an error met before any run: 0 when the data are absent (skipped), else 2."""
+    if isinstance(error, DataNotFoundError):
+        print(f"skipped: {error}", file=sys.stderr)
+        return 0
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
 def _protocol(args: argparse.Namespace) -> int:
     """``--protocol``: the resumable full-protocol sweep, then its summary from every stored run."""
-    from benchmarks import liang_sweep
-    from benchmarks.report import plot_top_fraction
-
     out_dir = Path(args.output)
     if not args.report_only:
         flags = QuirkFlags(args.raw_candidates, args.raw_y_best, args.gp_restarts)
@@ -426,29 +428,42 @@ def _protocol(args: argparse.Namespace) -> int:
                 make_strategy(label, flags)  # validate every label before starting any work
             names = [name for name in PROTOCOL_DATASETS if name in (args.datasets or PROTOCOL_DATASETS)]
             problems = {name: load_dataset(name, args.data_dir) for name in names}
-        except DataNotFoundError as error:
-            print(f"skipped: {error}", file=sys.stderr)
-            return 0
-        except InputDataError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        small = {k: v for k, v in problems.items() if k != "crossed_barrel"}
-        groups = [group for group in (small, {k: v for k, v in problems.items() if k not in small}) if group]
-        for group in groups:
-            log = liang_sweep.sweep(
-                group,
-                labels,
-                RUN_SEEDS[: args.repeats],
-                out_dir,
-                partial(make_strategy, flags=flags),
-                block=args.block,
-                n_jobs=args.n_jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                on_done=_print_outcome,
-            )
-            for outcome in log.failed or []:
-                print(f"FAILED {outcome.job}: {outcome.error}", file=sys.stderr)
+        except (DataNotFoundError, InputDataError) as error:
+            return _refusal(error)
+        _protocol_sweep(problems, labels, flags, out_dir, args)
+    return _protocol_report(out_dir)
+
+
+def _protocol_sweep(
+    problems: dict[str, PoolProblem], labels: list[str], flags: QuirkFlags, out_dir: Path, args: argparse.Namespace
+) -> None:
+    """The four small pools to ``args.repeats`` runs first, then Crossed barrel."""
+    from benchmarks import liang_sweep
+
+    small = {k: v for k, v in problems.items() if k != "crossed_barrel"}
+    large = {k: v for k, v in problems.items() if k not in small}
+    for group in (group for group in (small, large) if group):
+        log = liang_sweep.sweep(
+            group,
+            labels,
+            RUN_SEEDS[: args.repeats],
+            out_dir,
+            partial(make_strategy, flags=flags),
+            block=args.block,
+            n_jobs=args.n_jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            on_done=_print_outcome,
+        )
+        for outcome in log.failed or []:
+            print(f"FAILED {outcome.job}: {outcome.error}", file=sys.stderr)
+
+
+def _protocol_report(out_dir: Path) -> int:
+    """summary.csv, summary.md and one plot per dataset from every run stored under ``out_dir``."""
+    from benchmarks import liang_sweep
+    from benchmarks.report import plot_top_fraction
+
     summary = liang_sweep.summary(out_dir)
     if summary.empty:
         print(f"no stored runs under {out_dir / 'runs'}")
