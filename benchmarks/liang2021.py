@@ -371,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.report import compare_with_published, markdown_table, write_report
 
     args = _parser().parse_args(argv)
+    if args.diagnose:
+        return _diagnose(Path(args.output), args.data_dir)
     if args.protocol or args.report_only:
         return _protocol(args)
     if args.from_curves:
@@ -479,6 +481,28 @@ def _protocol_report(out_dir: Path) -> int:
     return 0
 
 
+def _diagnose(out_dir: Path, data_dir: Path | str | None) -> int:
+    """Pick distances of the runs stored under ``out_dir``, and held-out ranking per dataset."""
+    from benchmarks import liang_diagnostics, liang_sweep
+    from benchmarks.report import markdown_table
+
+    stored = [s.result for s in liang_sweep.load_runs(out_dir)]
+    try:
+        problems = {name: load_dataset(name, data_dir) for name in sorted({r.dataset for r in stored})}
+    except DataNotFoundError as error:
+        return _refusal(error)
+    rows = []
+    for dataset, strategy in sorted({(r.dataset, r.strategy) for r in stored}):
+        runs = [r for r in stored if (r.dataset, r.strategy) == (dataset, strategy)]
+        row = liang_diagnostics.pick_distances(problems[dataset], runs)
+        rows.append({"dataset": dataset, "strategy": strategy, **row.to_dict()})
+    print("Distance from each pick (cycles 6-40) to the incumbent, unit cube of the pool's bounds:")
+    print(markdown_table(pd.DataFrame(rows)))
+    print("Held-out Spearman correlation, surrogates fitted to 30 random points:")
+    print(markdown_table(pd.concat([liang_diagnostics.held_out_ranking(p) for p in problems.values()])))
+    return 0
+
+
 def _print_outcome(outcome: object) -> None:
     job, result = outcome.job, outcome.result  # type: ignore[attr-defined]
     state = "failed" if result is None else f"{len(result.order)} measured, top {result.top_counts[-1]}"
@@ -540,6 +564,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--report-only", action="store_true", help="--protocol: only rebuild the summary")
     parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"), help="--protocol: joblib backend")
     parser.add_argument("--scheduler", default=None, help="--protocol: Dask scheduler or Ray cluster address")
+    parser.add_argument(
+        "--diagnose", action="store_true", help="pick distances of OUTPUT's stored runs; surrogates' held-out ranking"
+    )
     parser.add_argument("--from-curves", type=Path, default=None, help="redo tables/plots from a curves.csv")
     parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")
     parser.add_argument("-o", "--output", default="out/liang2021", help="output folder (default out/liang2021)")
