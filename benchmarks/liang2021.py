@@ -498,6 +498,9 @@ def _diagnose(out_dir: Path, data_dir: Path | str | None) -> int:
         rows.append({"dataset": dataset, "strategy": strategy, **row.to_dict()})
     print("Distance from each pick (cycles 6-40) to the incumbent, unit cube of the pool's bounds:")
     print(markdown_table(pd.DataFrame(rows)))
+    spread = [{"dataset": name, **liang_diagnostics.top_set_spread(p).to_dict()} for name, p in problems.items()]
+    print("How close together the top set lies (median pairwise distance, unit cube):")
+    print(markdown_table(pd.DataFrame(spread)))
     print("Held-out Spearman correlation, surrogates fitted to 30 random points:")
     print(markdown_table(pd.concat([liang_diagnostics.held_out_ranking(p) for p in problems.values()])))
     return 0

@@ -3,6 +3,7 @@
 * :func:`pick_distances`: how far each pick lies from the best point measured so far (in the
   unit cube of the pool's bounds), from stored runs. Small distances mean the strategy
   exploits around its incumbent; large ones that it explores elsewhere.
+* :func:`top_set_spread`: how close together the top set lies, against the pool;
 * :func:`held_out_ranking`: how well a surrogate fitted to ``n_train`` random points ranks
   the rest of the pool (Spearman correlation of predicted against true objective), for
   nfpopt's surrogate and the baselines' GP on the same points. If the two rank equally
@@ -48,6 +49,20 @@ def pick_distances(problem: PoolProblem, runs: Sequence[RunResult], cycles: tupl
     values = np.asarray(distances)
     return pd.Series(
         {"picks": values.size, "median_distance": np.median(values), "within_0.15": np.mean(values < 0.15)}
+    )
+
+
+def top_set_spread(problem: PoolProblem) -> pd.Series:
+    """Median pairwise distance within the top set and within the whole pool (unit cube)."""
+    from scipy.spatial.distance import pdist
+
+    cube = unit_cube(problem)
+    return pd.Series(
+        {
+            "n_top": problem.n_top,
+            "top_set_median_distance": float(np.median(pdist(cube[problem.top_mask]))),
+            "pool_median_distance": float(np.median(pdist(cube))),
+        }
     )
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from benchmarks.liang_diagnostics import held_out_ranking, pick_distances
+from benchmarks.liang_diagnostics import held_out_ranking, pick_distances, top_set_spread
 from benchmarks.pool import PoolProblem, RunResult
 
 
@@ -24,3 +24,8 @@ def test_a_run_that_steps_next_to_its_incumbent_has_short_pick_distances(bowl):
 def test_both_surrogates_rank_a_smooth_bowl_well(bowl):
     table = held_out_ranking(bowl, n_train=20, repeats=1)
     assert (table[["nfpopt_gp_spearman", "gp_ard_spearman"]] > 0.8).all(axis=None)
+
+
+def test_the_top_set_of_a_bowl_lies_closer_together_than_the_pool(bowl):
+    spread = top_set_spread(bowl)
+    assert spread["top_set_median_distance"] < spread["pool_median_distance"] / 3
