@@ -110,3 +110,15 @@ def test_report_only_rebuilds_the_summary_from_stored_runs(line, tmp_path, capsy
     sweep(line, tmp_path)
     assert main(["--report-only", "-o", str(tmp_path)]) == 0
     assert "| line (60, 3) | `random` | 5 | yes |" in (tmp_path / "summary.md").read_text()
+
+
+def test_a_dask_cluster_gives_the_same_runs_as_local_workers(line, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="the dask backend needs the bench extra")
+    options = {"n_workers": 2, "threads_per_worker": 1, "processes": False, "dashboard_address": None}
+    with distributed.LocalCluster(**options) as cluster:
+        liang_sweep.sweep(
+            line, ["random"], SEEDS, tmp_path / "dask", strategies, backend="dask", scheduler=cluster.scheduler_address
+        )
+    sweep(line, tmp_path / "local")
+    remote, local = (sorted(s.result.order for s in liang_sweep.load_runs(tmp_path / k)) for k in ("dask", "local"))
+    assert remote == local and len(remote) == 5
