@@ -63,6 +63,10 @@ class GPyNotebookStrategy(SurrogateStrategy):
         **flags: ``scale_candidates`` / ``raw_y_best``, the notebook quirks (a) / (b).
     """
 
+    stateful = True
+    """The kernel carries over from cycle to cycle, so a stopped run cannot be continued
+    from its measurements alone (:mod:`benchmarks.liang_sweep` re-runs it instead)."""
+
     def __init__(self, acquisition: Acquisition, ard: bool, n_restarts: int = N_RESTARTS, **flags: bool) -> None:
         super().__init__(acquisition, **flags)
         self.ard = ard

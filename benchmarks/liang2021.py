@@ -235,6 +235,13 @@ BASELINES = ("gp-ard-lcb2", "gp-ard-ei", "gp-iso-lcb2", "rf-lcb10", "random")
 NFPOPT_STRATEGIES = ("nfpopt-gp-qlognei",)
 """nfpopt's own strategy, run beside the baselines by default."""
 
+PROTOCOL_STRATEGIES = ("random", "rf-lcb1", "nfpopt-gp-qlognei", "gpy-ard-lcb1", "gpy-ard-lcb2", "gpy-iso-lcb2")
+"""``--protocol``: the baselines of issue 13 (the notebook's GPy GP with its 10 restarts: ARD
+with LCB1 and LCB2, isotropic with LCB2; RF with LCB1), nfpopt's pool strategy and random."""
+
+PROTOCOL_DATASETS = ("agnp", "autoam", "perovskite", "p3ht", "crossed_barrel")
+"""``--protocol`` works through the four small pools first (the cheapest first), then Crossed barrel."""
+
 QUICK_RUNS, QUICK_MAX_CYCLES = 3, 30
 QUICK_STRATEGIES = ("gp-ard-lcb2", "rf-lcb10", "random", "nfpopt-gp-qlognei")
 """``--quick``: 3 runs of these strategies (unless given), each stopped after 30 measurements."""
@@ -364,6 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.report import compare_with_published, markdown_table, write_report
 
     args = _parser().parse_args(argv)
+    if args.diagnose:
+        return _diagnose(Path(args.output), args.data_dir)
+    if args.protocol or args.report_only:
+        return _protocol(args)
     if args.from_curves:
         return _replot(args.from_curves, Path(args.output))
     if args.score_stored:
@@ -389,18 +400,116 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.max_cycles,
             args.objective_as_input,
         )
-    except DataNotFoundError as error:
-        print(f"skipped: {error}", file=sys.stderr)
-        return 0
-    except InputDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except (DataNotFoundError, InputDataError) as error:
+        return _refusal(error)
     summary = write_report(results, Path(args.output))
     print(markdown_table(summary))
     if args.reproduce:
         print(markdown_table(compare_with_published(summary)))
     print(f"wrote {args.output}")
     return 0
+
+
+def _refusal(error: NfpoptError) -> int:
+    """Exit status for an error met before any run: 0 when the data are absent (skipped), else 2."""
+    if isinstance(error, DataNotFoundError):
+        print(f"skipped: {error}", file=sys.stderr)
+        return 0
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
+def _protocol(args: argparse.Namespace) -> int:
+    """``--protocol``: the resumable full-protocol sweep, then its summary from every stored run."""
+    out_dir = Path(args.output)
+    if not args.report_only:
+        flags = QuirkFlags(args.raw_candidates, args.raw_y_best, args.gp_restarts)
+        labels = args.strategies or list(PROTOCOL_STRATEGIES)
+        try:
+            for label in labels:
+                make_strategy(label, flags)  # validate every label before starting any work
+            names = [name for name in PROTOCOL_DATASETS if name in (args.datasets or PROTOCOL_DATASETS)]
+            problems = {name: load_dataset(name, args.data_dir) for name in names}
+        except (DataNotFoundError, InputDataError) as error:
+            return _refusal(error)
+        _protocol_sweep(problems, labels, flags, out_dir, args)
+    return _protocol_report(out_dir)
+
+
+def _protocol_sweep(
+    problems: dict[str, PoolProblem], labels: list[str], flags: QuirkFlags, out_dir: Path, args: argparse.Namespace
+) -> None:
+    """The four small pools to ``args.repeats`` runs first, then Crossed barrel."""
+    from benchmarks import liang_sweep
+
+    small = {k: v for k, v in problems.items() if k != "crossed_barrel"}
+    large = {k: v for k, v in problems.items() if k not in small}
+    for group in (group for group in (small, large) if group):
+        log = liang_sweep.sweep(
+            group,
+            labels,
+            RUN_SEEDS[: args.repeats],
+            out_dir,
+            partial(make_strategy, flags=flags),
+            block=args.block,
+            n_jobs=args.n_jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            on_done=_print_outcome,
+        )
+        for outcome in log.failed or []:
+            print(f"FAILED {outcome.job}: {outcome.error}", file=sys.stderr)
+
+
+def _protocol_report(out_dir: Path) -> int:
+    """summary.csv, summary.md and one plot per dataset from every run stored under ``out_dir``."""
+    from benchmarks import liang_sweep
+    from benchmarks.report import plot_top_fraction
+
+    summary = liang_sweep.summary(out_dir)
+    if summary.empty:
+        print(f"no stored runs under {out_dir / 'runs'}")
+        return 0
+    summary.to_csv(out_dir / "summary.csv", index=False)
+    results = [stored.result for stored in liang_sweep.load_runs(out_dir)]
+    for dataset in sorted({r.dataset for r in results}):
+        plot_top_fraction([r for r in results if r.dataset == dataset], out_dir / f"topk_{dataset}.png")
+    table = liang_sweep.markdown_summary(summary)
+    (out_dir / "summary.md").write_text(table)
+    print(table)
+    print(f"wrote {out_dir / 'summary.csv'} and summary.md")
+    return 0
+
+
+def _diagnose(out_dir: Path, data_dir: Path | str | None) -> int:
+    """Pick distances of the runs stored under ``out_dir``, and held-out ranking per dataset."""
+    from benchmarks import liang_diagnostics, liang_sweep
+    from benchmarks.report import markdown_table
+
+    stored = [s.result for s in liang_sweep.load_runs(out_dir)]
+    try:
+        problems = {name: load_dataset(name, data_dir) for name in sorted({r.dataset for r in stored})}
+    except DataNotFoundError as error:
+        return _refusal(error)
+    rows = []
+    for dataset, strategy in sorted({(r.dataset, r.strategy) for r in stored}):
+        runs = [r for r in stored if (r.dataset, r.strategy) == (dataset, strategy)]
+        row = liang_diagnostics.pick_distances(problems[dataset], runs)
+        rows.append({"dataset": dataset, "strategy": strategy, **row.to_dict()})
+    print("Distance from each pick (cycles 6-40) to the incumbent, unit cube of the pool's bounds:")
+    print(markdown_table(pd.DataFrame(rows)))
+    spread = [{"dataset": name, **liang_diagnostics.top_set_spread(p).to_dict()} for name, p in problems.items()]
+    print("How close together the top set lies (median pairwise distance, unit cube):")
+    print(markdown_table(pd.DataFrame(spread)))
+    print("Held-out Spearman correlation, surrogates fitted to 30 random points:")
+    print(markdown_table(pd.concat([liang_diagnostics.held_out_ranking(p) for p in problems.values()])))
+    return 0
+
+
+def _print_outcome(outcome: object) -> None:
+    job, result = outcome.job, outcome.result  # type: ignore[attr-defined]
+    state = "failed" if result is None else f"{len(result.order)} measured, top {result.top_counts[-1]}"
+    print(f"{job.dataset} {job.strategy} seed {job.seed} (cap {job.cap}): {state}", flush=True)
 
 
 def _predictability(datasets: Sequence[str], data_dir: Path | str | None) -> int:
@@ -446,6 +555,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--objective-as-input", action="store_true", help="diagnostic: leak y into X (not a benchmark)")
     parser.add_argument(
         "--predictability", action="store_true", help="diagnostic: top-set recall of cross-validated models"
+    )
+    parser.add_argument(
+        "--protocol",
+        action="store_true",
+        help="the full protocol as a resumable sweep (one file per run under OUTPUT/runs; finished runs are skipped)",
+    )
+    parser.add_argument(
+        "--block", type=int, default=5, help="--protocol: seeds per block (every pair gets a block first)"
+    )
+    parser.add_argument("--report-only", action="store_true", help="--protocol: only rebuild the summary")
+    parser.add_argument("--backend", default="loky", choices=("loky", "dask", "ray"), help="--protocol: joblib backend")
+    parser.add_argument("--scheduler", default=None, help="--protocol: Dask scheduler or Ray cluster address")
+    parser.add_argument(
+        "--diagnose", action="store_true", help="pick distances of OUTPUT's stored runs; surrogates' held-out ranking"
     )
     parser.add_argument("--from-curves", type=Path, default=None, help="redo tables/plots from a curves.csv")
     parser.add_argument("--score-stored", nargs="+", type=Path, default=None, help="score TopCount_*.npy files")

@@ -102,6 +102,9 @@ class RunResult:
         horizon: number of learning cycles whose Top% is known: N when the run emptied the
             pool or found the whole top set (Top% is 1 from then on), else the number of
             measurements made before ``max_cycles`` stopped it.
+        rng_state: the state of the run's ``numpy`` generator after the last measurement
+            (``Generator.bit_generator.state``), so that :func:`run_pool` can continue a run
+            cut by ``max_cycles`` exactly as if it had not stopped; ``None`` if unknown.
     """
 
     dataset: str
@@ -113,6 +116,12 @@ class RunResult:
     n_top: int
     runtime_s: float
     horizon: int
+    rng_state: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def complete(self) -> bool:
+        """True when Top% is known to the end of the pool (horizon N)."""
+        return self.horizon == self.n_pool
 
     def top_fraction(self) -> np.ndarray:
         """Top%(i) for i = 1..N.
@@ -141,6 +150,7 @@ def run_pool(
     n_initial: int = 2,
     stop_when_all_found: bool = True,
     max_cycles: int | None = None,
+    resume: RunResult | None = None,
 ) -> RunResult:
     """Run one sequential pool-based campaign until the pool is empty or the top set found.
 
@@ -155,6 +165,9 @@ def run_pool(
         max_cycles: stop after this many measurements (initial points included) even if
             the top set is not complete; ``None`` runs to the end. Metrics are then exact
             only up to this cycle (see :attr:`RunResult.horizon`).
+        resume: an earlier, shorter run of the same problem, strategy and seed, with its
+            ``rng_state``: the run continues from its last measurement, giving the same
+            result as one uninterrupted run (strategies are stateless between steps).
 
     Returns:
         The :class:`RunResult`, with ``top_counts`` of length N or shorter after a stop.
@@ -164,7 +177,12 @@ def run_pool(
         raise InputDataError(f"max_cycles must be at least n_initial, got ({max_cycles=}, {n_initial=})")
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
-    order = initial_indices(seed, problem.n_pool, n_initial)
+    if resume is None:
+        order, spent_s = initial_indices(seed, problem.n_pool, n_initial), 0.0
+    else:
+        _check_resumable(resume, problem, strategy, seed)
+        order, spent_s = list(resume.order), resume.runtime_s
+        rng.bit_generator.state = resume.rng_state
     chosen = set(order)
     remaining = [index for index in range(problem.n_pool) if index not in chosen]
     counts = np.cumsum(problem.top_mask[order]).tolist()
@@ -187,6 +205,16 @@ def run_pool(
         top_counts=tuple(int(c) for c in counts),
         n_pool=problem.n_pool,
         n_top=problem.n_top,
-        runtime_s=time.perf_counter() - start,
+        runtime_s=spent_s + time.perf_counter() - start,
         horizon=problem.n_pool if complete else len(order),
+        rng_state=rng.bit_generator.state,
     )
+
+
+def _check_resumable(resume: RunResult, problem: PoolProblem, strategy: Strategy, seed: int) -> None:
+    found = (resume.dataset, resume.strategy, resume.seed, resume.n_pool)
+    wanted = (problem.name, strategy.name, seed, problem.n_pool)
+    if found != wanted:
+        raise InputDataError(f"cannot resume run {found} as {wanted}: dataset, strategy, seed or N differ")
+    if resume.rng_state is None:
+        raise InputDataError(f"cannot resume run {found}: its rng_state was not stored; run it again from the start")
