@@ -86,7 +86,9 @@ def check_columns(table: pd.DataFrame, definition: CampaignDefinition, source: s
         problems.add(f"no outcome columns; a results file needs at least one of {list(definition.outcome_names)}")
 
 
-def _boolean(value: object, where: str) -> bool | None:
+def parse_boolean(value: object, where: str) -> bool | None:
+    """A true/false cell as written in a lab's table (true/false, yes/no, 1/0, y/n, t/f; any
+    case); None where empty. ``where`` (file, row, column) leads the error for anything else."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool | np.bool_):
@@ -249,7 +251,8 @@ class _Rows:
                 continue
             where = _where(self.source, position, spec.name)
             with self.problems.collect():
-                value = _boolean(row[spec.name], where) if spec.kind == "boolean" else _number(row[spec.name], where)
+                cell = row[spec.name]
+                value = parse_boolean(cell, where) if spec.kind == "boolean" else _number(cell, where)
                 problem = None if value is None or spec.kind == "boolean" else spec.check(value)
                 if problem:
                     raise InputDataError(f"{where}: {problem}")

@@ -21,12 +21,11 @@ import numpy as np
 import pandas as pd
 
 from nfpopt.exceptions import InputDataError
+from nfpopt.results import parse_boolean
 
 MANIFEST_NAME = "manifest.csv"
 MEASUREMENTS = ("impedance", "discharge", "dta", "layer")
 COLUMNS = ("experiment_id", "measurement", "file", "sintered", "c_rate_h", "active_mass_mg", "circuit")
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
 
 
 def write_manifest(directory: Path, rows: list[dict[str, object]]) -> Path:
@@ -37,12 +36,11 @@ def write_manifest(directory: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def _flag(value: object, where: str) -> bool:
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise InputDataError(f"{where}: {value!r} is not true/false")
+    """A required true/false cell (the results table's vocabulary: :func:`nfpopt.results.parse_boolean`)."""
+    flag = parse_boolean(value, where)
+    if flag is None:
+        raise InputDataError(f"{where}: empty; write true or false")
+    return flag
 
 
 def read_manifest(directory: Path) -> pd.DataFrame:
@@ -62,11 +60,12 @@ def read_manifest(directory: Path) -> pd.DataFrame:
     for column in ("c_rate_h", "active_mass_mg", "circuit"):
         if column not in table:
             table[column] = np.nan
+    sintered = []
     for position, row in enumerate(table.itertuples(index=False), start=1):
         where = f"{path}: row {position}"
         if row.measurement not in MEASUREMENTS:
             raise InputDataError(f"{where}, column 'measurement': {row.measurement!r}; expected one of {MEASUREMENTS}")
-        table.loc[position - 1, "sintered"] = _flag(row.sintered, f"{where}, column 'sintered'")
+        sintered.append(_flag(row.sintered, f"{where}, column 'sintered'"))
         if row.measurement != "layer" and not (isinstance(row.file, str) and (directory / row.file).is_file()):
             raise InputDataError(f"{where}, column 'file': {row.file!r} is not a file in {directory}")
         if row.measurement == "discharge":
@@ -74,5 +73,5 @@ def read_manifest(directory: Path) -> pd.DataFrame:
                 value = getattr(row, column)
                 if not (isinstance(value, int | float) and np.isfinite(value) and value > 0):
                     raise InputDataError(f"{where}, column '{column}': a discharge needs a number > 0, got {value!r}")
-    table["sintered"] = table["sintered"].astype(bool)
+    table["sintered"] = pd.Series(sintered, index=table.index, dtype=bool)  # a column of text read as flags
     return table
