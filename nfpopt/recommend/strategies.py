@@ -61,7 +61,7 @@ def propose(
     Bayesian strategies add, per modelled outcome, ``predicted_<outcome>`` (the median),
     ``predicted_<outcome>_lo90`` / ``_hi90`` (90 % interval, outcome units), ``_scale`` and, for
     bounded outcomes, ``_truncated``; ``p_feasible`` where the campaign has a feasibility outcome;
-    and a one-line ``rationale`` (see :func:`nfpopt.recommend.bayes.explain`). The others add a
+    and a one-line ``rationale`` (see :func:`nfpopt.recommend.explain.explain`). The others add a
     ``rationale`` only. ``warm_start``: an earlier Bayesian batch's ``attrs["model_state"]``, where
     the Bayesian strategies start their fits (:mod:`nfpopt.recommend.warm`); they return their own
     in ``attrs["model_state"]``.
