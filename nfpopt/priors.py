@@ -24,6 +24,7 @@ Every message names the campaign file, the key and the fix.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 import math
@@ -56,6 +57,11 @@ class PriorConstant:
     spread: float = DEFAULT_SPREAD
     #: The evidence it is fitted to: outcome names of the prior and/or :data:`FEASIBILITY`.
     fit_to: tuple[str, ...] = ()
+
+
+#: The last predictions of :meth:`PriorModel.mean` by (model, function, recipes' content, columns, constants).
+_REMEMBERED: dict[tuple, pd.DataFrame] = {}
+_REMEMBERED_TABLES = 16
 
 
 @dataclass(frozen=True)
@@ -124,12 +130,28 @@ class PriorModel:
         return [*self.outcomes, *([self.feasibility_margin] if self.feasibility_margin else [])]
 
     def mean(self, outcome: str, constants: Mapping[str, float] | None = None) -> Callable[[pd.DataFrame], np.ndarray]:
-        """``recipes -> predicted outcome``, as :class:`~nfpopt.surrogates.OutcomeModel`'s prior mean."""
-        return lambda recipes: self.predict(recipes, constants)[outcome].to_numpy(float)
+        """``recipes -> predicted outcome``, as :class:`~nfpopt.surrogates.OutcomeModel`'s prior mean.
+
+        The prediction for one table of recipes under one set of constants is remembered for the
+        last few tables (a prior is a pure function of them): one propose asks the prior about
+        the same recipes, the results and the candidates, once per outcome model and again for
+        the feasibility margin.
+        """
+        return lambda recipes: self._remembered(recipes, constants)[outcome].to_numpy(float, copy=True)
 
     def margin(self, constants: Mapping[str, float] | None = None) -> Callable[[pd.DataFrame], np.ndarray] | None:
         """``recipes -> feasibility margin`` (> 0: the model expects success), or None if it gives none."""
         return self.mean(self.feasibility_margin, constants) if self.feasibility_margin else None
+
+    def _remembered(self, recipes: pd.DataFrame, constants: Mapping[str, float] | None) -> pd.DataFrame:
+        digest = hashlib.sha256(pd.util.hash_pandas_object(recipes, index=False).to_numpy().tobytes())
+        given = self.values() if constants is None else dict(constants)
+        key = (self.model, id(self.function), digest.hexdigest(), tuple(recipes.columns), tuple(sorted(given.items())))
+        if key not in _REMEMBERED:
+            while len(_REMEMBERED) >= _REMEMBERED_TABLES:
+                _REMEMBERED.pop(next(iter(_REMEMBERED)))
+            _REMEMBERED[key] = self.predict(recipes, given)
+        return _REMEMBERED[key]
 
     def fail(self, key: str, value: object, fix: str) -> PriorModelError:
         """An error naming the campaign file, ``key`` and the fix."""

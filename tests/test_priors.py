@@ -265,3 +265,16 @@ def test_the_paper_campaign_names_the_emulator() -> None:
     prior = load_definition(ROOT / "campaigns" / "nfp_rate.toml").prior
     assert prior.model == "nfpopt.emulator:physics_outcomes" and prior.feasibility_margin == "sintering_index"
     assert {"internal_resistance_ohm", "capacity_2c_mah_g"} <= set(prior.outcomes)
+
+
+def test_the_prior_is_asked_once_per_table_of_recipes_and_constants() -> None:
+    """Every outcome model and the feasibility margin read one call on the same recipes."""
+    prior = parse_definition(furnace_campaign(GOOD), source=SOURCE).prior
+    recipes = pd.DataFrame({"temp_c": [60.0, 90.0, 120.0]})
+    constants = {**prior.values(), "rate_per_c": 0.021}  # a table no other test has asked for
+    CALLS.clear()
+    prior.mean("yield_pct", constants)(recipes)
+    prior.margin(constants)(recipes)
+    assert len(CALLS) == 1
+    prior.mean("yield_pct", {**constants, "rate_per_c": 0.022})(recipes)  # other constants: asked again
+    assert len(CALLS) == 2

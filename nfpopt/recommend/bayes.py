@@ -66,9 +66,6 @@ _PHYSICS_LOCAL_RADIUS = 0.15
 _LAST_REFIT: dict[str, object] = {}
 #: The recommender's last fitted models and the key of what they were fitted on (see :func:`recommender_fit`).
 _LAST_FIT: dict[str, object] = {}
-#: The prior's predictions by (model, recipes' content hash, their columns, constants) (see :func:`_prior_table`).
-_PRIOR_MEMO: dict[tuple, pd.DataFrame] = {}
-_PRIOR_MEMO_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -137,24 +134,6 @@ def _require_prior(definition: CampaignDefinition) -> PriorModel:
     return definition.prior
 
 
-def _prior_column(prior: PriorModel, column: str, constants: Mapping[str, float] | None):  # noqa: ANN202
-    """``recipes -> the prior's column`` (a prior mean, or the feasibility margin), through :func:`_prior_table`."""
-    return lambda recipes: _prior_table(prior, recipes, constants)[column].to_numpy(float, copy=True)
-
-
-def _prior_table(prior: PriorModel, recipes: pd.DataFrame, constants: Mapping[str, float] | None) -> pd.DataFrame:
-    """The prior's prediction for ``recipes`` under ``constants``, remembered for the last few
-    tables: one propose asks for the same recipes (the results, the candidates) once per outcome
-    model and again for the feasibility margin."""
-    digest = hashlib.sha256(pd.util.hash_pandas_object(recipes, index=False).to_numpy().tobytes())
-    key = (prior.model, digest.hexdigest(), tuple(recipes.columns), tuple(sorted((constants or {}).items())))
-    if key not in _PRIOR_MEMO:
-        while len(_PRIOR_MEMO) >= _PRIOR_MEMO_SIZE:
-            _PRIOR_MEMO.pop(next(iter(_PRIOR_MEMO)))
-        _PRIOR_MEMO[key] = prior.predict(recipes, constants)
-    return _PRIOR_MEMO[key]
-
-
 def results_key(definition: CampaignDefinition, experiments: pd.DataFrame) -> str:
     """A fingerprint of what the models are fitted on: the campaign's definition and every finished
     experiment's recipe, status and outcomes. Pending experiments do not enter it."""
@@ -221,7 +200,7 @@ def fit_models(
     models: dict[str, OutcomeModel | HurdleModel] = {}
     for name in modelled_outcomes(definition):
         spec = definition.outcome(name)
-        prior = _prior_column(named, name, constants) if named is not None and name in named.outcomes else None
+        prior = named.mean(name, constants) if named is not None and name in named.outcomes else None
         surrogate = make_surrogate(settings.surrogate, seed, widen=settings.widen_intervals)
         model = OutcomeModel(name, encoder, surrogate, prior_mean=prior, spec=spec)
         values = good[name].astype(float).to_numpy() if name in good else np.full(len(good), np.nan)
@@ -235,9 +214,7 @@ def fit_models(
     feasibility = None
     done = finished(experiments)
     if definition.feasibility and len(done) >= 2:
-        margin = None
-        if named is not None and named.feasibility_margin:
-            margin = _prior_column(named, named.feasibility_margin, constants)
+        margin = named.margin(constants) if named is not None else None
         theta = warm.feasibility if warm is not None else None
         feasibility = FeasibilityModel(encoder, seed=seed, physics=margin, start=theta)
         feasibility = feasibility.fit(done, succeeded(definition, done))
