@@ -468,7 +468,7 @@ def _propose_bayesian(
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
     out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
-    out.attrs["model_state"] = model_state(fitted, fitted.constants)
+    out.attrs["model_state"] = model_state(fitted)
     return out
 
 

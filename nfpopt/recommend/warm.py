@@ -40,8 +40,9 @@ class WarmStart:
     feasibility: list[float] | None = None
 
 
-def model_state(fitted: FittedModels, constants: dict[str, float] | None) -> dict[str, Any]:
+def model_state(fitted: FittedModels) -> dict[str, Any]:
     """The JSON form of what was fitted: the refitted constants and every fitted GP's hyperparameters."""
+    constants = fitted.constants
     gp = {}
     for name, model in fitted.outcomes.items():
         surrogate = getattr(getattr(model, "surrogate", None), "model_", None)
