@@ -37,6 +37,11 @@ from nfpopt.surrogates.transforms import OutcomeScale
 
 _P_CLIP = 1e-4
 _MIN_LEVEL_POINTS = 2
+#: Pseudo-count ``a`` of the Beta(a, a) prior on "the next cell delivers" while none has: after n
+#: cells that delivered nothing, P = a / (n + 2a). Jeffreys' a = 1/2 (0.5 / (n + 1)), not Laplace's
+#: a = 1 (1 / (n + 2)): on the family of labs, 278 proposals made at Laplace's 12 % on average then
+#: delivered once (0.4 %), and their intervals, all holding the zero, covered 100 %.
+_NOTHING_DELIVERED_PSEUDO_COUNT = 0.5
 
 
 class PriorLevel:
@@ -137,14 +142,19 @@ class HurdleModel:
         if self.delivers_ is None:
             return np.full(len(recipes), 0.5)
         if self.delivers_.constant_ is not None:  # one class only
-            # The rule of succession either way: (n + 1) / (n + 2) after n deliveries, 1 / (n + 2)
-            # after n cells that delivered nothing. Not 0.5: on the family of labs 95 % of the
-            # proposals made at "0.5, don't know" then delivered nothing, and their 90 % intervals,
-            # all holding the zero, covered 96 % of the 2 C capacities.
-            return np.full(len(recipes), self.delivers_.constant_ or 1.0 / (self.n_train_ + 2))
+            # A Beta prior's posterior mean either way: the rule of succession, (n + 1) / (n + 2),
+            # after n deliveries; Jeffreys', 0.5 / (n + 1), after n cells that delivered nothing
+            # (:data:`_NOTHING_DELIVERED_PSEUDO_COUNT`). Not 0.5: on the family of labs 95 % of
+            # the proposals made at "0.5, don't know" then delivered nothing.
+            return np.full(len(recipes), self.delivers_.constant_ or self.p_nothing_delivered_yet())
         if self.series:
             recipes = recipes.assign(_rate_c=self.spec.rate_c)
         return self.delivers_.probability(recipes)
+
+    def p_nothing_delivered_yet(self) -> float:
+        """P(the next cell delivers) after ``n_train_`` cells that all delivered nothing."""
+        a = _NOTHING_DELIVERED_PSEUDO_COUNT
+        return a / (self.n_train_ + 2 * a)
 
     def nothing_delivered_yet(self) -> bool:
         """True while every cell measured delivered nothing (P(delivers) is then one constant)."""
@@ -154,7 +164,7 @@ class HurdleModel:
         """The P(delivers) the acquisition plans with: :meth:`p_delivers`, except while nothing
         has been delivered yet, when it plans with 0.5, optimism where nothing is known.
 
-        The reported P(delivers) is then the rule of succession, 1 / (n + 2), and flat over the
+        The reported P(delivers) is then Jeffreys' 0.5 / (n + 1), and flat over the
         space: it says how likely the next cell is to deliver, not where. Planning with it
         instead of 0.5 cost `bayes` from Cell A HV@12 66 % -> 41 % on the calibrated emulator
         and HV@24 77 % -> 70 % on the family of labs (same seeds; docs/recommender.md).

@@ -69,9 +69,9 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     capacity = fitted.outcomes["capacity_2c_mah_g"]
     assert isinstance(capacity, HurdleModel)
     far = nfp.space.sample(8, seed=5, method="random")
-    # only zeros seen: "unlikely", by the rule of succession after n cells, not "no"
-    assert np.allclose(capacity.p_delivers(far), 1 / (capacity.n_train_ + 2))
-    assert 0.1 < capacity.p_delivers(far)[0] < 0.5
+    # only zeros seen: "unlikely", by Jeffreys' rule after n cells (half Laplace's), not "no"
+    assert np.allclose(capacity.p_delivers(far), 0.5 / (capacity.n_train_ + 1))
+    assert 0.0 < capacity.p_delivers(far)[0] < 1 / (capacity.n_train_ + 2)
     # ... while the search plans with an even chance: where nothing is known, looking is worth it
     assert np.allclose(capacity.p_searching(far), 0.5)
     assert np.allclose(norm.cdf(capacity.latent().predict_scaled(far)[0]), 0.5)
