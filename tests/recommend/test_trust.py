@@ -154,3 +154,17 @@ def test_one_proposal_refits_the_lab_constants_once(nfp, near_cell_a, monkeypatc
     changed = near_cell_a.assign(internal_resistance_ohm=near_cell_a["internal_resistance_ohm"] * 1.1)
     bayes._lab_constants(nfp, changed)
     assert len(calls) == 2
+
+
+def test_a_delivering_cells_level_assumes_half_the_linear_noise_floor(nfp):
+    """The level of a hurdle models only cells that deliver (2 C capacities mostly 40-60 of the
+    declared 0-97 mAh/g): its noise floor is 0.5 % of the range, where the 1 % of other linear
+    outcomes kept its intervals a third too wide; a capacity modelled as a whole keeps 1 %."""
+    spec = nfp.outcome("capacity_2c_mah_g")
+    recipes = nfp.space.sample(12, seed=4, method="sobol")
+    values = np.linspace(40.0, 60.0, 12)
+    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
+    HurdleModel(spec.name, Encoder(nfp.space), level, spec).fit(recipes, values)
+    whole = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec).fit(recipes, values)
+    assert level.surrogate.noise_floor == pytest.approx(0.005 * 97.0)
+    assert whole.surrogate.noise_floor == pytest.approx(0.01 * 97.0)
