@@ -4,7 +4,7 @@ A lab proposes after every batch; between two proposals the results grow by a ba
 fits move little. The refitted constants of the campaign's named prior (physics strategy), each outcome GP's
 hyperparameters and the feasibility classifier's are stored with the batch as plain JSON
 (:func:`model_state`, in each proposed experiment's prediction record); the next propose reads
-them back (:func:`read_warm_start`) and starts Nelder-Mead and the marginal-likelihood fits
+them back (:func:`read_warm_start`) and starts the constants' search and the marginal-likelihood fits
 there instead of at the defaults (the classifier from there alone, without its random
 restarts). They are only a starting point: the fits still run to convergence on the results as
 they are now, so a stale state costs time, never a wrong model. A state that is corrupt, of
