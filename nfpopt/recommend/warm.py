@@ -50,7 +50,7 @@ def model_state(fitted: FittedModels) -> dict[str, Any]:
             gp[name] = {k: p.detach().tolist() for k, p in surrogate.named_parameters() if p.requires_grad}
     refitted = {str(n): float(v) for n, v in constants.items()} if constants is not None else None
     classifier = getattr(fitted.feasibility, "classifier_", None)
-    theta = [float(v) for v in classifier.kernel_.theta] if classifier is not None else None
+    theta = [float(v) for v in classifier.theta_] if classifier is not None else None
     return {"schema": MODEL_STATE_SCHEMA, "constants": refitted, "gp": gp, "feasibility": theta}
 
 
