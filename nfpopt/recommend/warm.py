@@ -36,7 +36,7 @@ class WarmStart:
     constants: dict[str, float] | None
     #: outcome -> gpytorch parameter name -> value (raw, as ``named_parameters`` holds it).
     gp: dict[str, dict[str, torch.Tensor]]
-    #: The feasibility classifier's kernel, log hyperparameters (scikit-learn's ``theta``).
+    #: The feasibility classifier's kernel, log hyperparameters (``LaplaceGPClassifier.theta_``).
     feasibility: list[float] | None = None
 
 
