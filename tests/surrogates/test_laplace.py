@@ -35,7 +35,7 @@ def test_the_kernel_and_its_gradient_are_scikit_learns() -> None:
     expected, expected_gradient = kernel(x, eval_gradient=True)
     k, gradient = matern52_gradient(x, kernel.theta)
     np.testing.assert_allclose(k, expected, rtol=1e-10)
-    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(np.moveaxis(gradient, 0, -1), expected_gradient, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(matern52(x[:5], x, kernel.theta), expected[:5], rtol=1e-10)
 
 
