@@ -41,9 +41,15 @@ FLOORS = {
     "pandas + SQLAlchemy + click + rich": "import pandas, sqlalchemy, click, rich.console",
     "torch + BoTorch": "import torch, botorch",
     # what any propose of a Bayesian strategy loads, nfpopt aside: torch's first broadcast_shapes
-    # (every GPyTorch kernel calls it) imports sympy; the feasibility classifier is scikit-learn's
+    # (every GPyTorch kernel calls it) imports sympy; scipy.stats comes with scipy.stats.qmc, the
+    # candidates' Sobol points (and ``norm`` in the surrogates)
     "all a propose loads": (
-        "import pandas, sqlalchemy, click, rich.console, torch, botorch, sklearn.gaussian_process, scipy.stats; "
+        "import pandas, sqlalchemy, click, rich.console, torch, botorch, scipy.optimize, scipy.stats; "
+        "torch.broadcast_shapes((1,), (2,))"
+    ),
+    # what torch's Sobol engine in place of scipy's would leave (it would change every batch)
+    "all a propose loads but scipy.stats": (
+        "import pandas, sqlalchemy, click, rich.console, torch, botorch, scipy.optimize; "
         "torch.broadcast_shapes((1,), (2,))"
     ),
 }

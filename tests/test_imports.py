@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from nfpopt.campaign import Campaign
 from nfpopt.cli.main import cli
+from nfpopt.definition import load_definition
+from nfpopt.emulator import emulate
 from nfpopt.paper import paper_cells_path
 from nfpopt.store import Store
 
@@ -101,6 +103,27 @@ def test_a_propose_loads_no_migration_tool_signal_processing_or_optuna(lab: dict
     assert run.returncode == 0, run.stderr
     loaded = set(run.stdout.split())
     assert not loaded & {"alembic", "optuna", "scipy.signal"}
+
+
+def test_a_propose_that_fits_and_judges_models_loads_no_scikit_learn(tmp_path: Path) -> None:
+    """The physics strategy's fits, acquisition and model-skill check on 12 emulated results:
+    the feasibility classifier and the skill's statistics are nfpopt's own (scikit-learn's
+    import cost each propose about 0.35 s)."""
+    definition = load_definition(ROOT / "campaigns" / "nfp_rate.toml")
+    recipes = definition.space.sample(12, seed=0, method="random").reset_index(drop=True)
+    url = f"sqlite:///{tmp_path / 'fitted.db'}"
+    with Store(url) as store:
+        measured = pd.concat([recipes, emulate(recipes, noise=0.03, seed=0)], axis=1)
+        Campaign.create(store, definition).import_experiments(measured, source="emulated")
+    args = ["propose", "--batch", "2", "--db", url, "--json"]
+    code = (
+        "from click.testing import CliRunner; from nfpopt.cli.main import cli; "
+        f"result = CliRunner().invoke(cli, {args!r}); "
+        "assert result.exit_code == 0, (result.output, result.exception)"
+    )
+    loaded = _modules_after(code)
+    assert "botorch" in loaded  # it did fit models
+    assert "sklearn" not in loaded
 
 
 def test_the_recommender_does_not_import_the_campaign() -> None:

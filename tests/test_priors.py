@@ -278,3 +278,20 @@ def test_the_prior_is_asked_once_per_table_of_recipes_and_constants() -> None:
     assert len(CALLS) == 1
     prior.mean("yield_pct", {**constants, "rate_per_c": 0.022})(recipes)  # other constants: asked again
     assert len(CALLS) == 2
+
+
+def test_the_prior_is_asked_only_about_recipes_it_has_not_seen() -> None:
+    """A fold of the results, or a block of the candidates, is no new call; a table with one new
+    recipe asks about that recipe alone, and the answers keep the table's order."""
+    prior = parse_definition(furnace_campaign(GOOD), source=SOURCE).prior
+    constants = {**prior.values(), "rate_per_c": 0.023}  # constants no other test has asked about
+    recipes = pd.DataFrame({"temp_c": [60.0, 90.0, 120.0, 150.0]})
+    CALLS.clear()
+    everything = prior.mean("yield_pct", constants)(recipes)
+    fold = recipes.iloc[[3, 1]].reset_index(drop=True)
+    np.testing.assert_array_equal(prior.mean("yield_pct", constants)(fold), everything[[3, 1]])
+    assert len(CALLS) == 1
+    more = pd.DataFrame({"temp_c": [90.0, 75.0, 90.0]})
+    predicted = prior.mean("yield_pct", constants)(more)
+    assert CALLS == [4, 1]  # 75 C alone
+    np.testing.assert_allclose(predicted, yield_model(more, **constants)["yield_pct"].to_numpy())

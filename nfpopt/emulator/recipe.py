@@ -75,7 +75,8 @@ def validate_recipes(
     """
     if isinstance(recipes, Mapping):
         recipes = [recipes]
-    frame = pd.DataFrame(recipes).reset_index(drop=True)
+    # A table is read as it is (positionally), not copied: a wide campaign table has a hundred blocks.
+    frame = recipes if isinstance(recipes, pd.DataFrame) else pd.DataFrame(recipes)
     labels = range(1, len(frame) + 1)
     missing = [c.name for c in NUMERIC_COLUMNS if c.default is None and c.name not in frame]
     if "roughening" not in frame:
@@ -86,22 +87,27 @@ def validate_recipes(
             f"{prefix}missing recipe column(s) {missing}; a recipe needs {list(RECIPE_COLUMNS)} "
             "(cell_area_cm2 and test_temp_c are optional)"
         )
-    clean = pd.DataFrame(index=frame.index)
-    for column in NUMERIC_COLUMNS:
-        clean[column.name] = _numeric_column(frame, column, labels, source)
+    # Checked and built as arrays, one frame at the end: the physics refit and the prior mean
+    # call this hundreds of times per propose, and inserting columns one by one costs more than
+    # the checks (1.9 -> 0.5 ms for 50 recipes).
+    clean = {column.name: _numeric_column(frame, column, labels, source) for column in NUMERIC_COLUMNS}
     clean["roughening"] = _roughening_column(frame, labels, source)
     _check_mixture(frame, clean, labels, source)
     _check_glass_transition(clean, labels, source, params)
-    return clean
+    return pd.DataFrame(clean, index=pd.RangeIndex(len(frame)))
 
 
 def _numeric_column(frame: pd.DataFrame, column: RecipeColumn, labels: range, source: str | None) -> np.ndarray:
     if column.name not in frame:
         return np.full(len(frame), column.default, dtype=float)
     raw = frame[column.name]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    # Checked as arrays (the physics refit and the prior mean call this hundreds of times); only
-    # the first offending row is looked at one by one, for its message.
+    numeric = pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype)
+    values = (
+        raw.to_numpy(dtype=float, na_value=np.nan)
+        if numeric
+        else pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    )
+    # Only the first offending row is looked at one by one, for its message.
     skipped = raw.isna().to_numpy() if column.default is not None else np.zeros(len(values), bool)
     low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
     bad = ~skipped & (~np.isfinite(values) | low | (values > column.maximum))
@@ -123,19 +129,20 @@ def _numeric_column(frame: pd.DataFrame, column: RecipeColumn, labels: range, so
 
 def _roughening_column(frame: pd.DataFrame, labels: range, source: str | None) -> np.ndarray:
     raw = frame["roughening"]
-    text = raw.astype(str).str.strip().str.lower().where(raw.notna(), "")
-    bad = ~text.isin(ROUGHENING_LEVELS).to_numpy()
+    # A loop over the values, not pandas' string methods: 20 us against 300 us for 50 recipes.
+    text = np.array([str(v).strip().lower() if not pd.isna(v) else "" for v in raw.to_numpy(object)], dtype=object)
+    bad = np.array([t not in ROUGHENING_LEVELS for t in text], dtype=bool)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DomainError(
             f"{_where(labels[first], 'roughening', source)}: unknown roughening {raw.iloc[first]!r}; "
             f"use one of {list(ROUGHENING_LEVELS)}"
         )
-    return text.to_numpy(dtype=object)
+    return text
 
 
-def _check_mixture(frame: pd.DataFrame, clean: pd.DataFrame, labels: range, source: str | None) -> None:
-    glass = (100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]).to_numpy()
+def _check_mixture(frame: pd.DataFrame, clean: Mapping[str, np.ndarray], labels: range, source: str | None) -> None:
+    glass = 100.0 - clean["ab_wt_pct"] - clean["alumina_wt_pct"]
     empty = np.flatnonzero(glass <= 0.0)
     if len(empty):
         value = glass[empty[0]]
@@ -161,8 +168,10 @@ def _check_mixture(frame: pd.DataFrame, clean: pd.DataFrame, labels: range, sour
     )
 
 
-def _check_glass_transition(clean: pd.DataFrame, labels: range, source: str | None, params: EmulatorParameters) -> None:
-    temperature_c = clean["calcination_temp_c"].to_numpy()
+def _check_glass_transition(
+    clean: Mapping[str, np.ndarray], labels: range, source: str | None, params: EmulatorParameters
+) -> None:
+    temperature_c = clean["calcination_temp_c"]
     cold = np.flatnonzero(temperature_c < params.glass_transition_c)
     if len(cold):
         value = temperature_c[cold[0]]

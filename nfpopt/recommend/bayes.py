@@ -159,7 +159,7 @@ def _lab_constants(
         return prior.values()
     sintered = np.asarray(succeeded(definition, done), bool)
     # One propose fits the recommender's models and then judges their skill on the same results:
-    # the refit (Nelder-Mead over the process model, 2.4 s at 50 results on the NFP emulator) is
+    # the refit (least squares over the process model, 0.15 s at 50 results on the NFP emulator) is
     # a pure function of them, so the last one is kept and reused for the same results.
     key = results_key(definition, experiments)
     if _LAST_REFIT.get("key") != key:

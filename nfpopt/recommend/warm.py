@@ -4,7 +4,7 @@ A lab proposes after every batch; between two proposals the results grow by a ba
 fits move little. The refitted constants of the campaign's named prior (physics strategy), each outcome GP's
 hyperparameters and the feasibility classifier's are stored with the batch as plain JSON
 (:func:`model_state`, in each proposed experiment's prediction record); the next propose reads
-them back (:func:`read_warm_start`) and starts Nelder-Mead and the marginal-likelihood fits
+them back (:func:`read_warm_start`) and starts the constants' search and the marginal-likelihood fits
 there instead of at the defaults (the classifier from there alone, without its random
 restarts). They are only a starting point: the fits still run to convergence on the results as
 they are now, so a stale state costs time, never a wrong model. A state that is corrupt, of
@@ -36,7 +36,7 @@ class WarmStart:
     constants: dict[str, float] | None
     #: outcome -> gpytorch parameter name -> value (raw, as ``named_parameters`` holds it).
     gp: dict[str, dict[str, torch.Tensor]]
-    #: The feasibility classifier's kernel, log hyperparameters (scikit-learn's ``theta``).
+    #: The feasibility classifier's kernel, log hyperparameters (``LaplaceGPClassifier.theta_``).
     feasibility: list[float] | None = None
 
 
@@ -50,7 +50,7 @@ def model_state(fitted: FittedModels) -> dict[str, Any]:
             gp[name] = {k: p.detach().tolist() for k, p in surrogate.named_parameters() if p.requires_grad}
     refitted = {str(n): float(v) for n, v in constants.items()} if constants is not None else None
     classifier = getattr(fitted.feasibility, "classifier_", None)
-    theta = [float(v) for v in classifier.kernel_.theta] if classifier is not None else None
+    theta = [float(v) for v in classifier.theta_] if classifier is not None else None
     return {"schema": MODEL_STATE_SCHEMA, "constants": refitted, "gp": gp, "feasibility": theta}
 
 

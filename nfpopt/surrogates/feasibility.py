@@ -1,7 +1,7 @@
 """Feasibility learned from failures: did the layer sinter (or the experiment otherwise succeed)?
 
-A Gaussian-process classifier (scikit-learn's Laplace-approximation
-``GaussianProcessClassifier``, ARD Matern-5/2) on every finished experiment, failures included:
+A Gaussian-process classifier (Laplace approximation, ARD Matern-5/2:
+:mod:`nfpopt.surrogates.laplace`) on every finished experiment, failures included:
 nothing is dropped because it failed. The recommender multiplies its acquisition by the
 probability of success (adds its log to the log-acquisition) and does not propose recipes below
 a floor of that probability.
@@ -14,19 +14,17 @@ sintered only 73-84 % of the time, the classifier's 90-99 % (Brier score 0.09-0.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.gaussian_process import GaussianProcessClassifier
-from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
 from nfpopt.exceptions import InputDataError
 from nfpopt.surrogates.encoding import Encoder
+from nfpopt.surrogates.laplace import LaplaceGPClassifier
 
-_LENGTH_SCALE_BOUNDS = (5e-2, 1e1)  # in the unit cube: from a twentieth of a range to ten ranges
+_SCALE, _SCALE_BOUNDS = 1.0, (1e-2, 1e2)  # the latent GP's variance: its start and limits
+_LENGTH_SCALE, _LENGTH_SCALE_BOUNDS = 0.5, (5e-2, 1e1)  # in the unit cube: a twentieth of a range to ten ranges
 _P_FLOOR = 1e-6
 _PHYSICS_WIDTH = 0.1  # decades of the physical margin over which P goes from 0.27 to 0.73
 _MARGIN_SCALE = 3.0  # a physical margin beyond +-3 (decades of the sintering number) saturates
@@ -51,9 +49,9 @@ class FeasibilityModel:
         where the one search starts instead of the defaults plus ``restarts`` random starts."""
         self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics
         self.start = start
-        #: A fitted kernel to reuse as it is (no hyperparameter search; the cross-validated skill's
+        #: Fitted log hyperparameters to reuse as they are (no search; the cross-validated skill's
         #: cheap refits), or None.
-        self.fixed_kernel = None
+        self.fixed_theta: np.ndarray | None = None
 
     def _features(self, recipes: pd.DataFrame) -> np.ndarray:
         X = self.encoder.transform(recipes)
@@ -74,21 +72,17 @@ class FeasibilityModel:
             self.constant_ = (len(labels) + 1) / (len(labels) + 2) if labels[0] else 0.0
             return self
         X = self._features(recipes)
-        kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
-            length_scale=np.full(X.shape[1], 0.5), length_scale_bounds=_LENGTH_SCALE_BOUNDS, nu=2.5
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            if self.fixed_kernel is not None:
-                classifier = GaussianProcessClassifier(self.fixed_kernel, optimizer=None)
-            elif self.start is not None and np.shape(self.start) == kernel.theta.shape:
-                theta = np.clip(np.asarray(self.start, float), kernel.bounds[:, 0], kernel.bounds[:, 1])
-                classifier = GaussianProcessClassifier(kernel.clone_with_theta(theta), random_state=self.seed)
-            else:
-                classifier = GaussianProcessClassifier(
-                    kernel, n_restarts_optimizer=self.restarts, random_state=self.seed
-                )
-            self.classifier_ = classifier.fit(X, labels)
+        dims = X.shape[1]
+        theta = np.log([_SCALE] + [_LENGTH_SCALE] * dims)
+        bounds = np.log([_SCALE_BOUNDS] + [_LENGTH_SCALE_BOUNDS] * dims)
+        if self.fixed_theta is not None:
+            classifier = LaplaceGPClassifier(self.fixed_theta, bounds, optimise=False)
+        elif self.start is not None and np.shape(self.start) == theta.shape:
+            start = np.clip(np.asarray(self.start, float), bounds[:, 0], bounds[:, 1])
+            classifier = LaplaceGPClassifier(start, bounds, seed=self.seed)
+        else:
+            classifier = LaplaceGPClassifier(theta, bounds, restarts=self.restarts, seed=self.seed)
+        self.classifier_ = classifier.fit(X, labels)
         return self
 
     def probability(self, recipes: pd.DataFrame) -> np.ndarray:
@@ -104,4 +98,4 @@ class FeasibilityModel:
             # Without physics: the rule of succession if every finished experiment succeeded,
             # else an honest "don't know" rather than a certain failure (one failure proves little).
             return np.full(len(recipes), self.constant_ if self.constant_ > 0 else 0.5)
-        return np.clip(self.classifier_.predict_proba(self._features(recipes))[:, 1], _P_FLOOR, 1.0)
+        return np.clip(self.classifier_.probability(self._features(recipes)), _P_FLOOR, 1.0)

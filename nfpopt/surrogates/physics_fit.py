@@ -16,11 +16,17 @@ Each fit is a maximum-a-posteriori estimate with a log-normal prior on each cons
 ``log(c) ~ N(log(value), spread)``, so a handful of results moves the constants only as far as
 the data demand. Constants that name the same evidence (``fit_to``) are fitted together, one
 group after the other in the order the file declares them (the emulator's sintering constants
-to feasibility, then its resistance constants to the resistance). Nelder-Mead on the log
-constants: a process model has no gradients, and a few constants are few (scipy; why not
-BoTorch: this is not a GP). ``start`` (the constants fitted on the campaign's results a batch
-ago) starts Nelder-Mead near the optimum, in a small simplex with a smaller budget; the prior
-stays centred on the declared values.
+to feasibility, then its resistance constants to the resistance).
+
+Every piece of the negative log-posterior is a sum of squares, so it is minimised as one
+(scipy's ``least_squares``, trust-region reflective, a finite-difference Jacobian: a process
+model has no gradients; why not BoTorch: this is not a GP): the outcome residuals over their
+noise sd, the prior's ``(log(c) - log(value)) / spread``, and for feasibility
+``sqrt(2 softplus(-sign * margin / sharpness))``, whose square halved is the logistic loss.
+On the NFP emulator at 12-200 results it reaches Nelder-Mead's optimum (within 1e-3 in log
+units, Nelder-Mead's own tolerance) in 38-48 model evaluations against Nelder-Mead's 127-144.
+``start`` (the constants fitted on the campaign's results a batch ago) starts the search near
+the optimum with a smaller budget; the prior stays centred on the declared values.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import least_squares
 
 from nfpopt.objectives import OutcomeSpec
 from nfpopt.priors import FEASIBILITY, PriorModel
@@ -39,11 +45,12 @@ _MARGIN_SHARPNESS = 0.1  # margin units (decades of the sintering number) over w
 _MIN_RESULTS = 3
 _MIN_SPREAD_LOG = 1e-2  # log units squared: the noise variance is at least a tenth of this
 _MISS = 10.0  # model-scale units a non-finite prediction counts as missing by
-_EVALUATIONS_PER_CONSTANT = 200  # from the declared values
+_EVALUATIONS_PER_CONSTANT = 200  # model evaluations, from the declared values
 _WARM_EVALUATIONS_PER_CONSTANT = 40  # from ``start``
-_WARM_SIMPLEX = 0.02  # log units: the first simplex about ``start`` (scipy's default is 5 % of each)
+_X_TOLERANCE = 1e-4  # relative step in the log constants at which the search stops
 
-Loss = Callable[[dict[str, float]], float]
+#: The constants -> residuals whose squares, halved and summed, are a negative log-likelihood.
+Residuals = Callable[[dict[str, float]], np.ndarray]
 
 
 def refit_constants(
@@ -74,12 +81,17 @@ def refit_constants(
     started = {k: float(v) for k, v in (start or {}).items() if k in constants}
     constants.update(started)
     for evidence, names in _groups(prior):
-        losses = [_loss(prior, experiments, succeeded, e, (specs or {}).get(e)) for e in evidence]
-        losses = [loss for loss in losses if loss is not None]
-        if losses:
+        parts = [_residuals(prior, experiments, succeeded, e, (specs or {}).get(e)) for e in evidence]
+        parts = [part for part in parts if part is not None]
+        if parts:
             warm = all(n in started for n in names)
-            constants = _fit(prior, constants, names, lambda c, parts=losses: sum(part(c) for part in parts), warm)
+            constants = _fit(prior, constants, names, _joined(parts), warm)
     return constants
+
+
+def _joined(parts: list[Residuals]) -> Residuals:
+    """The residuals of every piece of evidence, one after the other."""
+    return lambda constants: np.concatenate([part(constants) for part in parts])
 
 
 def _groups(prior: PriorModel) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -90,23 +102,23 @@ def _groups(prior: PriorModel) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     return [(evidence, tuple(names)) for evidence, names in groups.items()]
 
 
-def _loss(
+def _residuals(
     prior: PriorModel, experiments: pd.DataFrame, succeeded: np.ndarray, evidence: str, spec: OutcomeSpec | None
-) -> Loss | None:
-    """The negative log-likelihood of one piece of evidence as a function of the constants, or
-    None where the results are too few to say anything."""
+) -> Residuals | None:
+    """The residuals of one piece of evidence as a function of the constants (half their summed
+    squares is its negative log-likelihood), or None where the results are too few to say anything."""
     if evidence == FEASIBILITY:
         if len(succeeded) < _MIN_RESULTS or succeeded.all() or not succeeded.any():
             return None
         sign = np.where(succeeded, 1.0, -1.0)
 
-        def feasibility_loss(constants: dict[str, float]) -> float:
+        def feasibility_residuals(constants: dict[str, float]) -> np.ndarray:
             columns = [prior.feasibility_margin]
             margin = prior.predict(experiments, constants, check=False, columns=columns)[columns[0]].to_numpy(float)
             margin = np.nan_to_num(margin, nan=-10.0, posinf=10.0, neginf=-10.0)
-            return float(np.sum(np.logaddexp(0.0, -sign * margin / _MARGIN_SHARPNESS)))
+            return np.sqrt(2.0 * np.logaddexp(0.0, -sign * margin / _MARGIN_SHARPNESS))
 
-        return feasibility_loss
+        return feasibility_residuals
     if evidence not in experiments:
         return None
     measured = pd.to_numeric(experiments[evidence], errors="coerce").to_numpy(float)
@@ -116,24 +128,23 @@ def _loss(
         return None
     subset, target = experiments[keep].reset_index(drop=True), scale.forward(measured[keep])
     floor = _MIN_SPREAD_LOG if scale.log else 1e-12 * max(float(np.max(np.abs(target))), 1.0) ** 2
-    noise_var = float(max(np.var(target), floor)) * 0.1
+    noise_sd = float(np.sqrt(max(np.var(target), floor) * 0.1))
     miss = _MISS if scale.log else _MISS * float(np.std(target) or 1.0)
 
-    def outcome_loss(constants: dict[str, float]) -> float:
+    def outcome_residuals(constants: dict[str, float]) -> np.ndarray:
         predicted = prior.predict(subset, constants, check=False, columns=[evidence])[evidence].to_numpy(float)
         if scale.log:
             predicted = np.clip(predicted, 1e-6, None)
-        residual = scale.forward(predicted) - target
-        return float(np.sum(np.nan_to_num(residual, nan=miss) ** 2) / (2 * noise_var))
+        return np.nan_to_num(scale.forward(predicted) - target, nan=miss) / noise_sd
 
-    return outcome_loss
+    return outcome_residuals
 
 
 def _fit(
-    prior: PriorModel, constants: dict[str, float], names: tuple[str, ...], loss: Loss, warm: bool = False
+    prior: PriorModel, constants: dict[str, float], names: tuple[str, ...], residuals: Residuals, warm: bool = False
 ) -> dict[str, float]:
-    """MAP of ``names`` (the rest held), by Nelder-Mead on their logs from ``constants``;
-    ``constants`` if it fails. ``warm``: ``constants`` are an earlier fit's (a small simplex)."""
+    """MAP of ``names`` (the rest held), by least squares on their logs from ``constants``;
+    ``constants`` if it fails. ``warm``: ``constants`` are an earlier fit's (a smaller budget)."""
     declared = {c.name: c for c in prior.constants}
     centre = np.log([declared[n].value for n in names])
     spread = np.array([declared[n].spread for n in names])
@@ -141,14 +152,27 @@ def _fit(
     def given(log_values: np.ndarray) -> dict[str, float]:
         return {**constants, **{n: float(np.exp(v)) for n, v in zip(names, log_values, strict=True)}}
 
-    def objective(log_values: np.ndarray) -> float:
-        return loss(given(log_values)) + float(np.sum((log_values - centre) ** 2 / (2 * spread**2)))
+    def posterior(log_values: np.ndarray) -> np.ndarray:
+        return np.concatenate([residuals(given(log_values)), (log_values - centre) / spread])
 
-    x0 = np.log([constants[n] for n in names])
-    options = {"maxiter": _EVALUATIONS_PER_CONSTANT * len(names), "xatol": 1e-3, "fatol": 1e-4}
-    if warm:
-        simplex = np.vstack([x0, x0 + _WARM_SIMPLEX * np.eye(len(names))])
-        options |= {"maxiter": _WARM_EVALUATIONS_PER_CONSTANT * len(names), "initial_simplex": simplex}
+    budget = (_WARM_EVALUATIONS_PER_CONSTANT if warm else _EVALUATIONS_PER_CONSTANT) * len(names)
     with np.errstate(all="ignore"):
-        result = minimize(objective, x0, method="Nelder-Mead", options=options)
-    return given(result.x) if np.isfinite(result.fun) else constants
+        x0 = np.log([constants[n] for n in names])
+        x0 = _better_start(posterior, x0, centre) if warm else x0
+        try:
+            result = least_squares(posterior, x0, method="trf", x_scale="jac", xtol=_X_TOLERANCE, max_nfev=budget)
+        except ValueError:  # non-finite residuals at the start: nothing to fit from
+            return constants
+    return given(result.x) if np.isfinite(result.cost) else constants
+
+
+def _better_start(posterior: Callable[[np.ndarray], np.ndarray], start: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """``start`` or the declared values (``centre``), whichever the posterior prefers.
+
+    Clipped parts of a process model are flat: from a start where they bind (the emulator's AB
+    percolation threshold above some recipes' AB content), a gradient search stops at once
+    (cost 5.5 against 0.03 from the declared values, NFP emulator at 50 results). Two
+    evaluations more tell the two starts apart.
+    """
+    costs = [float(np.sum(posterior(x) ** 2)) for x in (start, centre)]
+    return centre if not np.isfinite(costs[0]) or costs[1] < costs[0] else start

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from nfpopt.exceptions import NfpoptError
+from nfpopt.surrogates import statistics
 
 if TYPE_CHECKING:
     from nfpopt.definition import CampaignDefinition
@@ -238,10 +239,6 @@ def feasibility_skill(
     Stratified ``folds``-fold (fewer if a class has fewer members; shuffled by ``seed``) over
     ``recipes`` and whether each succeeded; the constant is each training fold's success rate.
     """
-    from scipy.stats import mannwhitneyu
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
-
     labels = np.asarray(succeeded, bool)
     n, n_ok = len(labels), int(labels.sum())
     note = _too_few(labels)
@@ -249,13 +246,13 @@ def feasibility_skill(
         return Skill(outcome, "feasibility", n, 0, False, note=note)
     k = min(folds, n_ok, n - n_ok)
     p, constant = np.empty(n), np.empty(n)
-    for train, test in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), labels):
+    for train, test in statistics.stratified_k_folds(labels, k, seed):
         classifier = make_classifier().fit(_rows(recipes, train), labels[train])
         p[test] = classifier.probability(_rows(recipes, test))
         constant[test] = labels[train].mean()
-    auc = float(roc_auc_score(labels, p))
+    auc = statistics.roc_auc(labels, p)
     brier, brier_constant = float(np.mean((p - labels) ** 2)), float(np.mean((constant - labels) ** 2))
-    p_value = float(mannwhitneyu(p[labels], p[~labels], alternative="greater").pvalue)
+    p_value = statistics.mann_whitney_greater(p[labels], p[~labels])
     skilled = auc > MIN_AUC and p_value < MAX_P_VALUE and brier < brier_constant
     scores = {"auc": auc, "brier": brier, "brier_constant": brier_constant, "p_value": p_value}
     return Skill(outcome, "feasibility", n, k, skilled, **scores)
@@ -364,8 +361,8 @@ def _copies(template: object) -> Callable[[], Any]:
                 surrogate.fit_hyperparameters = False
         classifiers = (model, getattr(model, "delivers_", None))
         for classifier in classifiers:
-            if hasattr(classifier, "fixed_kernel") and hasattr(classifier, "classifier_"):
-                classifier.fixed_kernel = classifier.classifier_.kernel_
+            if hasattr(classifier, "fixed_theta") and hasattr(classifier, "classifier_"):
+                classifier.fixed_theta = classifier.classifier_.theta_
         return model
 
     return fresh
@@ -392,19 +389,15 @@ def _too_few(labels: np.ndarray) -> str | None:
 
 def _folds(n: int, folds: int, seed: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``folds``-fold splits of ``n`` rows, shuffled by ``seed``; leave-one-out if ``n <= folds``."""
-    from sklearn.model_selection import KFold
-
     k = min(folds, n)
-    yield from KFold(k, shuffle=k < n, random_state=seed if k < n else None).split(np.zeros(n))
+    yield from statistics.k_folds(n, k, seed if k < n else None)
 
 
 def _correlation_p(predicted: np.ndarray, measured: np.ndarray) -> float:
     """One-sided p-value that cross-validated predictions correlate with the measurements by chance."""
-    from scipy.stats import pearsonr
-
     if np.ptp(predicted) == 0 or np.ptp(measured) == 0:
         return 1.0  # a constant prediction carries no ranking at all
-    return float(pearsonr(predicted, measured, alternative="greater").pvalue)
+    return statistics.pearson_greater(predicted, measured)
 
 
 def _rows(recipes: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:

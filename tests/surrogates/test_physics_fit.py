@@ -43,6 +43,17 @@ def test_refitted_constants_predict_the_other_labs_sintering_and_resistance_bett
     assert error["refitted"] < error["paper"]
 
 
+def test_a_start_where_the_model_is_flat_does_not_stall_the_refit():
+    """From an AB percolation threshold above some recipes' AB content the resistance is clipped
+    flat there: the search must start from the declared values instead, and end where it would."""
+    experiments, sintered = _lab(30, seed=0)
+    cold = refit_constants(DEFINITION.prior, experiments, sintered, specs=SPECS)
+    stuck = cold | {"ab_percolation_wt_pct": 3.4, "electronic_asr_ohm_cm2": 20.0}
+    warm = refit_constants(DEFINITION.prior, experiments, sintered, specs=SPECS, start=stuck)
+    for name, value in cold.items():
+        assert warm[name] == pytest.approx(value, rel=0.01), name
+
+
 def test_too_few_results_leave_the_declared_constants():
     experiments, sintered = _lab(2, seed=0)
     assert refit_constants(DEFINITION.prior, experiments, sintered, specs=SPECS) == DEFINITION.prior.values()
