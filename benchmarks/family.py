@@ -62,8 +62,9 @@ def _row(group: pd.DataFrame, ratios: pd.Series) -> dict[str, str]:
     budget = int(group["experiments"].max())
     row = {"experiments to 90 % of the lab's max": ec._fmt_count(group["to_90pct"], budget)}
     for n in ec.CHECKPOINTS:
-        if group[f"hv_{n}"].notna().any():
-            row[f"HV@{n} (% of the lab's max)"] = ec._fmt_iqr(group[f"hv_{n}"], 100.0, 0)
+        # "–" where these runs stopped short of the checkpoint (a pandas NaN would print "nan")
+        has = group[f"hv_{n}"].notna().any()
+        row[f"HV@{n} (% of the lab's max)"] = ec._fmt_iqr(group[f"hv_{n}"], 100.0, 0) if has else "–"
     row["failed to sinter"] = f"{100 * group['failed_fraction'].mean():.0f} %"
     finite = ratios.dropna()
     known = f"{finite.median():.2f} ({len(finite)}/{len(ratios)} labs)" if len(finite) else "–"
