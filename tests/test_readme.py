@@ -26,6 +26,14 @@ def _block(heading: str, language: str) -> str:
     return match.group(1)
 
 
+def _assert_shown_lines_are_in(section: str, campaign_file: str) -> None:
+    """Every non-comment line of the README's TOML block under ``section`` is in the campaign file."""
+    text = (ROOT / "campaigns" / campaign_file).read_text(encoding="utf-8")
+    for line in _block(section, "toml").splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert line.split("#")[0].strip() in text, line
+
+
 def test_the_readme_python_campaign_loop_runs() -> None:
     code = _block("## The campaign loop from Python", "python")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
@@ -34,11 +42,7 @@ def test_the_readme_python_campaign_loop_runs() -> None:
 
 
 def test_the_readme_pool_example_is_the_campaign_file_and_proposes_from_its_pool(tmp_path: Path) -> None:
-    shown = _block("## A pool campaign with a simplex", "toml")
-    text = (ROOT / "campaigns" / "cathode_mix_pool.toml").read_text(encoding="utf-8")
-    for line in shown.splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert line.split("#")[0].strip() in text, line
+    _assert_shown_lines_are_in("## A pool campaign with a simplex", "cathode_mix_pool.toml")
     definition = load_definition(ROOT / "campaigns" / "cathode_mix_pool.toml")
     url = f"sqlite:///{tmp_path / 'pool.db'}"
     assert (
@@ -55,11 +59,7 @@ def test_the_readme_pool_example_is_the_campaign_file_and_proposes_from_its_pool
 
 def test_the_readme_physics_prior_campaign_runs_as_pasted(tmp_path: Path) -> None:
     """The bash loop, with the repository's paths made absolute, in a scratch folder."""
-    shown = _block("## A campaign with a physics prior", "toml")
-    text = (ROOT / "campaigns" / "alloy_ageing_physics.toml").read_text(encoding="utf-8")
-    for line in shown.splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert line.split("#")[0].strip() in text, line
+    _assert_shown_lines_are_in("## A campaign with a physics prior", "alloy_ageing_physics.toml")
     script = _block("## A campaign with a physics prior", "bash")
     script = script.replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace("campaigns/", f"{ROOT}/campaigns/")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
