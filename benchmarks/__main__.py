@@ -38,6 +38,12 @@ def _emulator_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks emulator", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="2 seeds, 12 experiments, fast strategies (CI smoke)")
     parser.add_argument("--seeds", type=int, help="seeds per scenario (default 20; 2 with --quick)")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="seeds run from this one (default 0): more seeds of a slow strategy in a sweep of their own",
+    )
     parser.add_argument("--experiments", type=int, help="new experiments per campaign (default 48; 12 with --quick)")
     parser.add_argument("--strategies", help=f"comma-separated (default: {','.join(DEFAULT_STRATEGIES)})")
     parser.add_argument("--starts", default=",".join(ec.STARTS), help="cell_a, design or both")
@@ -64,6 +70,8 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
     if args.report_only:
         write_report(args.out, Path(args.docs) if args.docs else None, command=_command(argv))
         return 0
+    if args.first_seed < 0:
+        raise SystemExit(f"--first-seed is a seed number, 0 or more, got {args.first_seed}")
     seeds = args.seeds or (2 if args.quick else 20)
     n_experiments = args.experiments or (12 if args.quick else 48)
     strategies = (
@@ -82,6 +90,7 @@ def emulator_main(argv: Sequence[str] | None = None) -> int:
         starts=args.starts.split(","),
         noises=[float(n) for n in args.noises.split(",")],
         labs=range(1, args.labs + 1) if args.labs else (ec.CALIBRATED,),
+        first_seed=args.first_seed,
     )
     results = _sweep_with_progress(plan, args)
     args.out.mkdir(parents=True, exist_ok=True)

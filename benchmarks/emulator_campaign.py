@@ -74,15 +74,17 @@ def runs(
     starts=STARTS,
     noises=NOISES,
     labs: Sequence[int] = (CALIBRATED,),
+    first_seed: int = 0,
 ) -> list[Run]:
-    """Every combination, slow strategies first so the pool does not end on a long tail."""
+    """Every combination, seeds ``first_seed`` to ``first_seed + seeds - 1``, slow strategies
+    first so the pool does not end on a long tail."""
     fast = {"random", "sobol", "tpe", "nsga2"}
     order = sorted(strategies, key=lambda s: s in fast)
     return [
         Run(s, start, noise, seed, n_experiments, index)
         for s in order
         for index in labs
-        for seed in range(seeds)
+        for seed in range(first_seed, first_seed + seeds)
         for start in starts
         for noise in noises
     ]

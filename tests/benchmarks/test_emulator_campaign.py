@@ -124,6 +124,11 @@ def test_runs_put_slow_strategies_first():
     assert len(plan) == 2 * 2 * len(ec.STARTS) * len(ec.NOISES)
 
 
+def test_more_seeds_can_be_run_from_where_the_last_sweep_stopped():
+    plan = ec.runs(["baybe_repair"], seeds=2, n_experiments=4, starts=["cell_a"], noises=[0.03], first_seed=2)
+    assert [run.seed for run in plan] == [2, 3]
+
+
 def test_sweep_returns_runs_in_plan_order():
     plan = [ec.Run("random", "cell_a", 0.0, seed, 4) for seed in (1, 0)]
     results = ec.sweep(plan, jobs=1)
