@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 
 from nfpopt.cli.worker.protocol import (
     OFF_ENV_VAR,
@@ -51,12 +51,13 @@ def forward(argv: Sequence[str]) -> int | None:
         try:
             send(connection, _call(argv), fds=(0, 1, 2))
         except OSError:
-            return None  # the worker took nothing: the call runs here
+            return None  # part of the call at most: the worker runs nothing, the call runs here
         try:
             answer = read_message(replies)
-        except (OSError, ValueError):
-            answer = None
-        if answer is None or not answer.get("accepted"):
+        except (OSError, ValueError) as exc:  # it may have started the command: not run twice
+            print(f"nfpopt: the worker took the call but did not answer ({exc!r}); {_advice('')}", file=sys.stderr)
+            return 1
+        if answer is None or not answer.get("accepted"):  # closed unanswered: it ran nothing
             return _refused(answer)
         return _wait(connection, replies)
 
@@ -118,7 +119,11 @@ def _refused(answer: dict[str, Any] | None) -> None:
     """Say why the worker did not take the call, which then runs here."""
     reason = answer.get("refused") if answer else None
     if reason:
-        print(f"nfpopt: not using the worker: {reason}; running here ({_advice(str(reason))})", file=sys.stderr)
+        print(
+            f"nfpopt: not using the worker: {reason}; running here ({_advice(str(reason))})",
+            file=sys.stderr,
+            flush=True,
+        )
     return None
 
 
@@ -128,7 +133,7 @@ def _advice(reason: str) -> str:
     return f"set {OFF_ENV_VAR}=1 to skip it, or restart it with nfpopt worker stop; nfpopt worker start"
 
 
-def _wait(connection: Any, replies: Any) -> int:
+def _wait(connection: socket.socket, replies: IO[bytes]) -> int:
     """Pass signals on until the worker sends the command's exit status."""
 
     def pass_on(signum: int, _frame: FrameType | None) -> None:
@@ -146,6 +151,6 @@ def _wait(connection: Any, replies: Any) -> int:
             signal.signal(signum, handler)
     if result is None:
         log = WorkerPaths.of(worker_dir()).log
-        print(f"nfpopt: the worker ended before the command did; see {Path(log)}", file=sys.stderr)
+        print(f"nfpopt: the worker ended before the command did; see {log}", file=sys.stderr)
         return 1
     return -int(result["signal"]) if "signal" in result else int(result["exit"])

@@ -40,10 +40,13 @@ def worker_group() -> None:
     MKL_NUM_THREADS, matplotlib's) are the worker's: start it with the ones you want. A call
     runs by itself again when the worker is stopped, when NFPOPT_NO_WORKER is set, or when
     nfpopt or its packages changed since the worker started.
+
+    The worker listens on a socket in $NFPOPT_WORKER_DIR (default $XDG_RUNTIME_DIR/nfpopt or
+    ~/.cache/nfpopt, private to you) and stops after its idle minutes or with `nfpopt worker stop`.
     """
 
 
-@worker_group.command("start")
+@worker_group.command("start", short_help="Start the worker: import once, then wait for calls.")
 @click.option(
     "--idle-minutes",
     type=click.FloatRange(min=0, min_open=True),
@@ -66,7 +69,7 @@ def start_command(idle_minutes: float, as_json: bool) -> None:
     _report_start(answer, started=True, as_json=as_json)
 
 
-@worker_group.command("stop")
+@worker_group.command("stop", short_help="Stop the worker (running commands finish first).")
 @json_option
 def stop_command(as_json: bool) -> None:
     """Stop this environment's worker; commands it is running finish first."""
@@ -82,7 +85,7 @@ def stop_command(as_json: bool) -> None:
     _say({"stopped": True, **answer}, f"stopped the worker (pid {answer['pid']}){after}", as_json)
 
 
-@worker_group.command("status")
+@worker_group.command("status", short_help="Whether a worker runs, and for this nfpopt.")
 @json_option
 def status_command(as_json: bool) -> None:
     """Say whether this environment's worker runs, since when, and whether it takes this call's commands."""

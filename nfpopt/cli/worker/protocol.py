@@ -195,7 +195,8 @@ def send(connection: socket.socket, message: dict[str, Any], fds: Sequence[int] 
     """Send ``message`` as one line of JSON, with ``fds`` (file descriptors) alongside."""
     data = json.dumps(message).encode() + b"\n"
     sent = socket.send_fds(connection, [data], list(fds)) if fds else 0
-    connection.sendall(data[sent:])
+    if sent < len(data):  # never an empty send: the worker may have answered and closed already
+        connection.sendall(data[sent:])
 
 
 def receive_call(connection: socket.socket, max_fds: int = 3) -> tuple[dict[str, Any], list[int]]:

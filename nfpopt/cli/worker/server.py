@@ -36,16 +36,22 @@ from nfpopt.cli.worker import child
 from nfpopt.cli.worker.protocol import Identity, WorkerPaths, peer, receive_call, remove_stale, send
 
 #: Imported once, so that every forked command finds them loaded: the modelling libraries and
-#: nfpopt's library layer, as a propose, a status or a report imports them. Not ``nfpopt.cli``,
-#: whose consoles measure the caller's terminal when imported. sympy's part of torch otherwise
-#: loads at the first ``torch.broadcast_shapes``, which every GPyTorch kernel calls.
+#: nfpopt's library layer, as a propose, a status or a report imports them (the list is what a
+#: propose imports after the command line, less nfpopt.cli). Not ``nfpopt.cli``, whose consoles
+#: measure the caller's terminal when imported. sympy's part of torch otherwise loads at the
+#: first ``torch.broadcast_shapes``, which every GPyTorch kernel calls; ``cpp_extension`` (with
+#: setuptools) when BoTorch loads its C++ kernel, which each command still does itself (loading
+#: it starts a thread, and the worker must fork with none of torch's).
 PRELOAD = (
     "torch",
     "torch.fx.experimental.symbolic_shapes",
+    "torch.utils.cpp_extension",
     "gpytorch",
     "botorch",
     "pandas",
+    "pandas.core.methods.to_dict",
     "sqlalchemy",
+    "sqlalchemy.dialects.sqlite",
     "scipy.optimize",
     "scipy.stats",
     "click",
@@ -54,9 +60,13 @@ PRELOAD = (
     "rich.table",
     "nfpopt.campaign",
     "nfpopt.store",
+    "nfpopt.paper",
     "nfpopt.recommend.strategies",
     "nfpopt.recommend.bayes",
     "nfpopt.surrogates",
+    "nfpopt.surrogates.physics_fit",
+    "nfpopt.surrogates.skill",
+    "nfpopt.surrogates.statistics",
     "nfpopt.instruments",
     "nfpopt.simulate",
     "nfpopt.report",
