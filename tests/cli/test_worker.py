@@ -80,6 +80,7 @@ def _gone(pid: int, within_s: float = 30.0) -> bool:
 def folder() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="nfw-"))
     yield path
+    _runner(path)("worker", "stop")  # if a test left its worker running
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -88,9 +89,11 @@ def worker() -> Iterator[Run]:
     """A worker for the whole module; the runner hands calls to it."""
     path = Path(tempfile.mkdtemp(prefix="nfw-"))
     run = _runner(path)
-    _start(run)
+    pid = int(_start(run)["pid"])
     yield run
     run("worker", "stop")
+    if not _gone(pid, within_s=10):  # never left behind, whatever the tests did to it
+        os.kill(pid, signal.SIGTERM)
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -241,8 +241,7 @@ class Worker:
             self._handle(connection, call, fds)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log(f"dropped a call: {exc!r}")
-            for fd in fds:
-                os.close(fd)
+            _close_all(fds)
             connection.close()
 
     def _handle(self, connection: socket.socket, call: dict[str, Any], fds: list[int]) -> None:
@@ -262,8 +261,7 @@ class Worker:
             send(connection, {"refused": refusal or "a call without its three standard streams"})
             if refusal is not None and self.identity.same_install(caller):
                 self.stop(f"refused a call: {refusal}")
-        for fd in fds:
-            os.close(fd)
+        _close_all(fds)
         connection.close()
 
     def _fork(self, connection: socket.socket, call: dict[str, Any], fds: list[int]) -> None:
@@ -276,8 +274,7 @@ class Worker:
             raise
         if pid == 0:
             child.run(connection, call, fds, inherited)
-        for fd in fds:
-            os.close(fd)
+        _close_all(fds)
         running = _Running(pid, os.pidfd_open(pid), connection)
         self.running[pid] = running
         self.selector.register(running.pidfd, selectors.EVENT_READ, self._ended_callback(running))
@@ -299,6 +296,13 @@ class Worker:
             send(running.connection, {"exit": code} if code >= 0 else {"signal": -code})
         running.close()
         self.last_activity = time.monotonic()
+
+
+def _close_all(fds: list[int]) -> None:
+    """Close the caller's file descriptors and forget them: never closed twice (the number may
+    be a child's pidfd by then)."""
+    while fds:
+        os.close(fds.pop())
 
 
 def preload(modules: Sequence[str] = PRELOAD) -> None:
