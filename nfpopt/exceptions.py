@@ -39,6 +39,11 @@ class UnsupportedError(NfpoptError, NotImplementedError):
     """A valid request that this version of nfpopt does not support."""
 
 
+class WorkerError(NfpoptError, RuntimeError):
+    """The command line's worker (``nfpopt worker``) cannot be started, reached or trusted: the
+    message names the folder, file or process and says the fix."""
+
+
 class NfpoptWarning(UserWarning):
     """Base class of the warnings nfpopt gives: something was done, but looks wrong."""
 

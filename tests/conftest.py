@@ -10,6 +10,7 @@ afterwards.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -35,6 +36,15 @@ def replay(cells: pd.DataFrame) -> pd.DataFrame:
     outcomes = emulate(cofired.reset_index())
     outcomes.index = cofired.index
     return outcomes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_worker_of_the_user() -> Iterator[None]:
+    """The ``nfpopt`` processes the tests start never hand their calls to a worker the user
+    started (``nfpopt worker start``): their worker folder is an empty one of the session's."""
+    with tempfile.TemporaryDirectory(prefix="nfw-") as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NFPOPT_WORKER_DIR", folder)
+        yield
 
 
 POSTGRES_ENV_VAR = "NFPOPT_TEST_POSTGRES_URL"

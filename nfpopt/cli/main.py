@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,13 @@ if TYPE_CHECKING:
 
 #: Modules whose ``COMMANDS`` join the group, imported only when a command is looked up (not for
 #: ``--version``); none of them imports a modelling library (torch, scikit-learn) at import.
-COMMAND_MODULES = ("nfpopt.cli.campaign_commands", "nfpopt.cli.demo", "nfpopt.cli.report", "nfpopt.cli.instruments")
+COMMAND_MODULES = (
+    "nfpopt.cli.campaign_commands",
+    "nfpopt.cli.demo",
+    "nfpopt.cli.report",
+    "nfpopt.cli.instruments",
+    "nfpopt.cli.worker.commands",
+)
 
 
 class LazyGroup(click.Group):
@@ -89,6 +96,8 @@ def cli() -> None:
     Its first campaign is the NFP glass-ceramic cathode co-fired on beta''-alumina of
     Yamauchi et al., Sci. Rep. 10:9453 (2020). Every command takes --json; an error then
     comes as one JSON object ({"error", "file", "row", "column"}) and exit status 2.
+    Repeated calls start in a fraction of a second while `nfpopt worker start` keeps the
+    libraries loaded in a background worker (opt-in; see `nfpopt worker --help`).
     """
 
 
@@ -176,7 +185,16 @@ def replay_command(as_json: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the call goes to this environment's worker if one runs
+    (``nfpopt worker start``), else it runs here."""
+    from nfpopt.cli.worker.client import exit_like, forward
+
+    try:
+        status = forward(sys.argv)
+    except KeyboardInterrupt:
+        status = -signal.SIGINT
+    if status is not None:
+        exit_like(status)
     cli()
 
 

@@ -34,11 +34,25 @@ def db(tmp_path: Path) -> str:
     return url
 
 
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    """Every command of ``group`` by its full name (``worker start``), those of its groups too."""
+    context = click.Context(group)
+    found: dict[str, click.Command] = {}
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None
+        if isinstance(command, click.Group):
+            found |= _commands(command, f"{prefix}{name} ")
+        else:
+            found[prefix + name] = command
+    return found
+
+
 def test_every_command_offers_json() -> None:
-    context = click.Context(cli)
-    commands = {name: cli.get_command(context, name) for name in cli.list_commands(context)}
+    commands = _commands(cli)
     lacking = [name for name, command in commands.items() if "as_json" not in {p.name for p in command.params}]
-    assert not lacking and {"campaigns", "start", "abandon", "export", "report", "demo", "replay"} <= set(commands)
+    assert not lacking
+    assert {"campaigns", "start", "abandon", "export", "report", "demo", "replay", "worker start"} <= set(commands)
 
 
 @pytest.mark.parametrize(
