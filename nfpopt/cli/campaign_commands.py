@@ -16,7 +16,7 @@ import pandas as pd
 from rich.table import Table
 
 from nfpopt.campaign import Campaign, StoredSkill
-from nfpopt.cli.common import console, fail, json_records, named, progress, read_table, warnings_shown
+from nfpopt.cli.common import console, fail, json_option, json_records, named, progress, read_table, warnings_shown
 from nfpopt.cli.tables import frame_table, heading, proposal_cells, proposal_tables
 from nfpopt.definition import MAX_BATCH_SIZE, STRATEGIES, CampaignDefinition, load_definition
 from nfpopt.exceptions import NfpoptError
@@ -36,7 +36,6 @@ db_option = click.option(
 campaign_option = click.option(
     "--campaign", "campaign_name", default=None, help="Campaign name, if the database holds several."
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
 @contextmanager

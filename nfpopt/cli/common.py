@@ -19,6 +19,9 @@ from rich.text import Text
 
 from nfpopt.exceptions import NfpoptWarning
 
+#: The ``--json`` flag every command takes (its errors then come as JSON too: ``nfpopt.cli.main``).
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
 if TYPE_CHECKING:
     import pandas as pd
 

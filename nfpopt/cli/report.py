@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from nfpopt.cli.campaign_commands import campaign_option, db_option, json_option, open_campaign
-from nfpopt.cli.common import console, progress
+from nfpopt.cli.campaign_commands import campaign_option, db_option, open_campaign
+from nfpopt.cli.common import console, json_option, progress
 
 
 @click.command("report")

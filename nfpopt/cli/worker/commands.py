@@ -10,8 +10,7 @@ from typing import Any
 
 import click
 
-from nfpopt.cli.campaign_commands import json_option
-from nfpopt.cli.common import console, fail, progress
+from nfpopt.cli.common import console, fail, json_option, progress
 from nfpopt.cli.worker import client, server
 from nfpopt.cli.worker.protocol import (
     MAX_SOCKET_PATH,
