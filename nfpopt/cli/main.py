@@ -28,7 +28,7 @@ COMMAND_MODULES = (
 )
 #: The module of each command outside ``nfpopt.cli.campaign_commands``: a call imports its own
 #: command's module only (``nfpopt worker status`` took 1.4 s importing them all, pandas
-#: included; alone, 0.15 s). ``tests/cli`` checks it against the modules' ``COMMANDS``.
+#: included; alone, 0.2 s). ``tests/test_imports.py`` checks it against the modules' ``COMMANDS``.
 COMMAND_HOMES = {
     "demo": "nfpopt.cli.demo",
     "report": "nfpopt.cli.report",
