@@ -72,9 +72,11 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     # only zeros seen: "unlikely", by a U-shaped Beta(0.1, 0.1) prior after n cells, not "no"
     assert np.allclose(capacity.p_delivers(far), 0.1 / (capacity.n_train_ + 0.2))
     assert 0.0 < capacity.p_delivers(far)[0] < 0.5 / (capacity.n_train_ + 1)  # below Jeffreys' rule
-    # ... while the search plans with an even chance: where nothing is known, looking is worth it
-    assert np.allclose(capacity.p_searching(far), 0.5)
-    assert np.allclose(norm.cdf(capacity.latent().predict_scaled(far)[0]), 0.5)
+    # ... while the search plans with how far each recipe is expected to be from delivering
+    # (the rate margin), which says where to look
+    planned = capacity.p_searching(far)
+    assert planned.std() > 0 and (planned > 0).all()
+    assert np.allclose(norm.cdf(capacity.latent().predict_scaled(far)[0]), planned)
     # with P(delivers) <= 0.1 the zero alone holds more than 90 %: the interval is {0}, though
     # P(delivers) > 0 says a capacity is still within reach
     interval = capacity.predict_interval(far)
@@ -127,6 +129,46 @@ def test_the_rate_series_points_towards_delivering_at_2c(nfp):
     assert model.p_delivers(finer).mean() > model.p_delivers(coarse).mean() + 0.1
     alone = HurdleModel(spec.name, Encoder(nfp.space), level, spec).fit(table, table[spec.name].to_numpy())
     assert np.allclose(alone.p_delivers(finer), alone.p_delivers(coarse))  # without the series: no direction
+
+
+def test_where_a_cell_stops_delivering_is_a_margin_in_decades_of_c_rate(nfp):
+    spec = nfp.outcome("capacity_2c_mah_g")
+    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
+    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    rates = sorted((o.rate_c, o.name) for o in nfp.outcomes if o.rate_c is not None)
+    fastest_c = [1.0, 0.01, 0.0, 10.0, np.nan]  # delivers up to 1 C, up to 0.01 C, nowhere, everywhere, unmeasured
+    capacity = [[np.nan if np.isnan(top) else 60.0 * (rate <= top) for top in fastest_c] for rate, _ in rates]
+    cells = pd.DataFrame(dict(zip([name for _, name in rates], capacity, strict=True)))
+    margin = model.rate_margin(cells)
+    # stops half-way (in log rate) between 1 C and 2 C: 0.15 decades short of 2 C
+    assert margin[0] == pytest.approx(0.5 * (np.log10(1) + np.log10(2)) - np.log10(2))
+    assert margin[1] == pytest.approx(0.5 * (np.log10(0.01) + np.log10(0.02)) - np.log10(2))
+    assert margin[2] == pytest.approx(np.log10(0.01) - 0.5 - np.log10(2))  # half a decade below the slowest
+    assert margin[3] > 0  # delivers at 2 C and beyond
+    assert np.isnan(margin[4])
+    assert margin[0] > margin[1] > margin[2]  # closer to delivering at 2 C, in that order
+
+
+def test_the_search_climbs_the_rate_margin_while_no_cell_delivers_at_2c(nfp):
+    """Every cell so far delivers 0 at 2 C, and most deliver nothing at 1 C or 5 C either; but the
+    finer the glass the faster the rate at which a cell still delivers. The search plans with
+    P(rate margin > 0), higher towards finer glass, and its latent says so to the acquisition."""
+    recipes = nfp.space.sample(64, seed=8, method="sobol")
+    recipes = recipes[recipes["glass_ssa_m2_g"] < 20].head(16).reset_index(drop=True)
+    highest_rate_c = 0.02 * 10 ** (recipes["glass_ssa_m2_g"].to_numpy() / 15)  # 0.03 C at 3 m2/g, 0.4 C at 20
+    table = recipes.copy()
+    for spec in nfp.outcomes:
+        if spec.rate_c is not None:
+            table[spec.name] = np.where(spec.rate_c <= highest_rate_c, 60.0, 0.0)
+    spec = nfp.outcome("capacity_2c_mah_g")
+    assert (table[["capacity_1c_mah_g", spec.name, "capacity_5c_mah_g"]] == 0).all().all()
+    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
+    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    model.fit(table, table[spec.name].to_numpy())
+    coarse, finer = (recipes.assign(glass_ssa_m2_g=ssa) for ssa in (4.0, 38.0))
+    assert model.p_searching(finer).mean() > 2 * model.p_searching(coarse).mean()
+    # what is reported stays the flat "nothing has delivered near 2 C yet"
+    assert np.allclose(model.p_delivers(finer), model.p_delivers(coarse))
 
 
 @pytest.mark.parametrize("p_delivers", [0.02, 0.3, 0.85, 0.97, 1.0])
