@@ -49,7 +49,7 @@ _MIN_LEVEL_POINTS = 2
 #: family of labs (`bayes`, 50 campaigns, 255 cells proposed while nothing delivered near 2 C,
 #: 2 of which then delivered): Laplace's a = 1 said 12 %, Jeffreys' 1/2 7.9 %, 0.1 says 1.9 %; the
 #: likelihood of what happened peaks near a = 0.05. Only what is reported: the search plans with
-#: 0.5 there (:meth:`HurdleModel.p_searching`).
+#: the rate margin, or 0.5 outside a rate series (:meth:`HurdleModel.p_searching`).
 _NOTHING_DELIVERED_PSEUDO_COUNT = 0.1
 #: The level's linear noise floor, as a share of the declared range: half the 1 % of other
 #: linear outcomes. The level only models cells that deliver, whose values lie well inside the
