@@ -128,7 +128,7 @@ class HurdleModel:
         self.scale_ = self.level_.scale_
         rows, delivered = self._delivery_table(recipes, measured, positive)
         self.delivers_ = None
-        self.margin_ = self._fit_margin(recipes)
+        self.margin_, self._p_margin_seen = self._fit_margin(recipes), {}
         if len(delivered) >= 2:
             margin = self._rate_feature if self.series else None
             # one optimiser start: the stacked table is up to three times the experiments
@@ -229,11 +229,23 @@ class HurdleModel:
         where).
         """
         if self.margin_ is not None:
-            mean, sd = self.margin_.predict_scaled(recipes)
-            return np.clip(norm.cdf(mean / np.maximum(sd, 1e-9)), _P_CLIP, 1 - _P_CLIP)
+            return self._p_margin(recipes)
         if self.nothing_delivered_yet():
             return np.full(len(recipes), 0.5)
         return self.p_delivers(recipes)
+
+    def _p_margin(self, recipes: pd.DataFrame) -> np.ndarray:
+        """P(rate margin > 0) per recipe, each recipe's computed once: the acquisition asks again
+        for the same candidates at every step of the greedy batch (a GP prediction each time)."""
+        features = self.encoder.transform(recipes)
+        keys = [row.tobytes() for row in features]
+        unseen = {key: row for row, key in reversed(list(enumerate(keys))) if key not in self._p_margin_seen}
+        if unseen:
+            rows = sorted(unseen.values())
+            mean, sd = self.margin_.predict_scaled(recipes.iloc[rows])
+            p = np.clip(norm.cdf(mean / np.maximum(sd, 1e-9)), _P_CLIP, 1 - _P_CLIP)
+            self._p_margin_seen.update(zip([keys[r] for r in rows], p, strict=True))
+        return np.array([self._p_margin_seen[key] for key in keys])
 
     def latent(self) -> DeliversLatent:
         """The second output of this outcome in the acquisition (see the module docstring)."""

@@ -109,21 +109,37 @@ def test_reference_point_moves_behind_results_until_a_threshold_is_beaten(nfp, n
     assert _reference_point(nfp, fitted, successful(nfp, beaten))[0] == pytest.approx(-np.log(1000.0))
 
 
-def test_the_rate_series_points_towards_delivering_at_2c(nfp):
-    """No cell made so far delivers at 2 C, but the finer the glass the higher the rate at which
-    it still delivers: P(delivers at 2 C) is higher towards finer glass than back at the coarse
-    recipes, which the zeros at 2 C alone could never say."""
+def _finer_glass_delivers_faster(
+    nfp: CampaignDefinition, *, below_m2_g: float, slowest_c: float, per_decade_m2_g: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """16 Sobol recipes with glass finer than ``below_m2_g`` and their rate series: each delivers
+    60 mAh/g up to ``slowest_c * 10 ** (ssa / per_decade_m2_g)`` C and nothing faster."""
     recipes = nfp.space.sample(64, seed=8, method="sobol")
-    recipes = recipes[recipes["glass_ssa_m2_g"] < 25].head(16).reset_index(drop=True)
-    highest_rate_c = 0.1 * 10 ** (recipes["glass_ssa_m2_g"].to_numpy() / 20)  # 0.14 C at 3 m2/g, 1.8 C at 25
+    recipes = recipes[recipes["glass_ssa_m2_g"] < below_m2_g].head(16).reset_index(drop=True)
+    highest_rate_c = slowest_c * 10 ** (recipes["glass_ssa_m2_g"].to_numpy() / per_decade_m2_g)
     table = recipes.copy()
     for spec in nfp.outcomes:
         if spec.rate_c is not None:
             table[spec.name] = np.where(spec.rate_c <= highest_rate_c, 60.0, 0.0)
+    return recipes, table
+
+
+def _capacity_2c_hurdle(nfp: CampaignDefinition) -> tuple[OutcomeModel, HurdleModel]:
+    """The 2 C capacity's level template and its hurdle model in the campaign's rate series (unfitted)."""
+    spec = nfp.outcome("capacity_2c_mah_g")
+    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
+    return level, HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+
+
+def test_the_rate_series_points_towards_delivering_at_2c(nfp):
+    """No cell made so far delivers at 2 C, but the finer the glass the higher the rate at which
+    it still delivers: P(delivers at 2 C) is higher towards finer glass than back at the coarse
+    recipes, which the zeros at 2 C alone could never say."""
+    # up to 0.14 C at 3 m2/g, 1.8 C at 25
+    recipes, table = _finer_glass_delivers_faster(nfp, below_m2_g=25, slowest_c=0.1, per_decade_m2_g=20)
     spec = nfp.outcome("capacity_2c_mah_g")
     assert (table[spec.name] == 0).all()
-    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
-    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    level, model = _capacity_2c_hurdle(nfp)
     model.fit(table, table[spec.name].to_numpy())
     coarse, finer = (recipes.assign(glass_ssa_m2_g=ssa) for ssa in (4.0, 38.0))
     assert model.p_delivers(finer).mean() > model.p_delivers(coarse).mean() + 0.1
@@ -132,9 +148,7 @@ def test_the_rate_series_points_towards_delivering_at_2c(nfp):
 
 
 def test_where_a_cell_stops_delivering_is_a_margin_in_decades_of_c_rate(nfp):
-    spec = nfp.outcome("capacity_2c_mah_g")
-    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
-    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    _, model = _capacity_2c_hurdle(nfp)
     rates = sorted((o.rate_c, o.name) for o in nfp.outcomes if o.rate_c is not None)
     fastest_c = [1.0, 0.01, 0.0, 10.0, np.nan]  # delivers up to 1 C, up to 0.01 C, nowhere, everywhere, unmeasured
     capacity = [[np.nan if np.isnan(top) else 60.0 * (rate <= top) for top in fastest_c] for rate, _ in rates]
@@ -153,17 +167,11 @@ def test_the_search_climbs_the_rate_margin_while_no_cell_delivers_at_2c(nfp):
     """Every cell so far delivers 0 at 2 C, and most deliver nothing at 1 C or 5 C either; but the
     finer the glass the faster the rate at which a cell still delivers. The search plans with
     P(rate margin > 0), higher towards finer glass, and its latent says so to the acquisition."""
-    recipes = nfp.space.sample(64, seed=8, method="sobol")
-    recipes = recipes[recipes["glass_ssa_m2_g"] < 20].head(16).reset_index(drop=True)
-    highest_rate_c = 0.02 * 10 ** (recipes["glass_ssa_m2_g"].to_numpy() / 15)  # 0.03 C at 3 m2/g, 0.4 C at 20
-    table = recipes.copy()
-    for spec in nfp.outcomes:
-        if spec.rate_c is not None:
-            table[spec.name] = np.where(spec.rate_c <= highest_rate_c, 60.0, 0.0)
+    # up to 0.03 C at 3 m2/g, 0.4 C at 20
+    recipes, table = _finer_glass_delivers_faster(nfp, below_m2_g=20, slowest_c=0.02, per_decade_m2_g=15)
     spec = nfp.outcome("capacity_2c_mah_g")
     assert (table[["capacity_1c_mah_g", spec.name, "capacity_5c_mah_g"]] == 0).all().all()
-    level = OutcomeModel(spec.name, Encoder(nfp.space), make_surrogate("gp"), spec=spec)
-    model = HurdleModel(spec.name, Encoder(nfp.space), level, spec, series=rate_series(nfp, spec))
+    _, model = _capacity_2c_hurdle(nfp)
     model.fit(table, table[spec.name].to_numpy())
     coarse, finer = (recipes.assign(glass_ssa_m2_g=ssa) for ssa in (4.0, 38.0))
     assert model.p_searching(finer).mean() > 2 * model.p_searching(coarse).mean()
