@@ -239,9 +239,12 @@ class HurdleModel:
         for the same candidates at every step of the greedy batch (a GP prediction each time)."""
         features = self.encoder.transform(recipes)
         keys = [row.tobytes() for row in features]
-        unseen = {key: row for row, key in reversed(list(enumerate(keys))) if key not in self._p_margin_seen}
+        unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
+        for row, key in enumerate(keys):
+            if key not in self._p_margin_seen:
+                unseen.setdefault(key, row)
         if unseen:
-            rows = sorted(unseen.values())
+            rows = list(unseen.values())
             mean, sd = self.margin_.predict_scaled(recipes.iloc[rows])
             p = np.clip(norm.cdf(mean / np.maximum(sd, 1e-9)), _P_CLIP, 1 - _P_CLIP)
             self._p_margin_seen.update(zip([keys[r] for r in rows], p, strict=True))
