@@ -51,6 +51,7 @@ from nfpopt.recommend.initial import propose_space_filling
 from nfpopt.recommend.warm import WarmStart, model_state, read_warm_start
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.botorch_models import botorch_model
+from nfpopt.surrogates.encoding import unseen_rows
 from nfpopt.surrogates.gp import DTYPE
 from nfpopt.surrogates.hurdle import HurdleModel, hurdle_samples
 
@@ -388,11 +389,7 @@ class SuccessWeighted(AcquisitionFunction):
         """Compute log P(success) of the recipes ``X`` (``... x d``) not scored yet, in one call
         (the candidates, before the greedy batch scores them chunk by chunk); their keys."""
         flat = X.detach().reshape(-1, X.shape[-1]).cpu().numpy()
-        keys = [row.tobytes() for row in flat]
-        unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
-        for row, key in enumerate(keys):
-            if key not in self._log_p:
-                unseen.setdefault(key, row)
+        keys, unseen = unseen_rows(flat, self._log_p)
         if unseen:
             recipes = self.feasibility.encoder.inverse_transform(flat[list(unseen.values())])
             self._log_p |= dict(zip(unseen, np.log(self.feasibility.probability(recipes)), strict=True))

@@ -5,6 +5,8 @@ Fixed parameters carry no information and are dropped; they come back on decodin
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import numpy as np
 import pandas as pd
 
@@ -59,3 +61,14 @@ class Encoder:
                 out[parameter.name] = np.round(value) if parameter.kind == "integer" else value
                 column += 1
         return self.space.with_derived(pd.DataFrame(out))
+
+
+def unseen_rows(features: np.ndarray, seen: Container[bytes]) -> tuple[list[bytes], dict[bytes, int]]:
+    """Each encoded recipe's key (its bytes), and the first row of each key not in ``seen``:
+    what a per-recipe memo still has to compute, in one call for all of them."""
+    keys = [row.tobytes() for row in features]
+    unseen: dict[bytes, int] = {}
+    for row, key in enumerate(keys):
+        if key not in seen:
+            unseen.setdefault(key, row)
+    return keys, unseen

@@ -37,7 +37,7 @@ from scipy.stats import norm
 
 from nfpopt.objectives import OutcomeSpec
 from nfpopt.surrogates.base import Interval, OutcomeModel, bounded
-from nfpopt.surrogates.encoding import Encoder
+from nfpopt.surrogates.encoding import Encoder, unseen_rows
 from nfpopt.surrogates.feasibility import FeasibilityModel
 from nfpopt.surrogates.transforms import OutcomeScale
 
@@ -237,17 +237,12 @@ class HurdleModel:
     def _p_margin(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(rate margin > 0) per recipe, each recipe's computed once: the acquisition asks again
         for the same candidates at every step of the greedy batch (a GP prediction each time)."""
-        features = self.encoder.transform(recipes)
-        keys = [row.tobytes() for row in features]
-        unseen: dict[bytes, int] = {}  # each recipe not scored yet, at its first row
-        for row, key in enumerate(keys):
-            if key not in self._p_margin_seen:
-                unseen.setdefault(key, row)
+        keys, unseen = unseen_rows(self.encoder.transform(recipes), self._p_margin_seen)
         if unseen:
             rows = list(unseen.values())
             mean, sd = self.margin_.predict_scaled(recipes.iloc[rows])
             p = np.clip(norm.cdf(mean / np.maximum(sd, 1e-9)), _P_CLIP, 1 - _P_CLIP)
-            self._p_margin_seen.update(zip([keys[r] for r in rows], p, strict=True))
+            self._p_margin_seen.update(zip(unseen, p, strict=True))
         return np.array([self._p_margin_seen[key] for key in keys])
 
     def latent(self) -> DeliversLatent:
