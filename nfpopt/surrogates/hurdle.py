@@ -146,15 +146,22 @@ class HurdleModel:
         decades = np.log10(np.array(list(self.rates.values())) / self.spec.rate_c)
         lower, upper = float(decades.min()) - 1.0, float(decades.max()) + 1.0  # its noise floor is 1 % of this
         spec = OutcomeSpec(f"{self.outcome} rate margin", lower=lower, upper=upper, scale="linear")
-        model = OutcomeModel(spec.name, self.encoder, copy.deepcopy(self.level_template.surrogate), spec=spec)
+        surrogate = copy.deepcopy(self.level_template.surrogate)
+        if hasattr(surrogate, "recalibrate"):
+            # Its sd is only read as P(margin > 0): without the held-out widening (five refits)
+            # the family of labs measured the same (HV@24 73 %, coverage 94 % / 93 %), faster.
+            surrogate.recalibrate = False
+        model = OutcomeModel(spec.name, self.encoder, surrogate, spec=spec)
         return model.fit(recipes, margin)
 
     def rate_margin(self, recipes: pd.DataFrame) -> np.ndarray:
         """Decades of C-rate between this outcome's rate and where each cell stops delivering.
 
-        Where it stops: half-way (in log rate) between the fastest rate it delivered at and the
-        next rate of the series; half a decade below the slowest rate for a cell that delivered
-        at none; NaN for a cell without rate data. Negative: the cell delivers nothing at this
+        Where it stops: between the fastest rate it delivered at and the next rate of the
+        series (half a decade above the fastest of the series), 10 % of the way plus 80 % times
+        the share of the cell's best capacity it still delivered at that rate (a cell that kept
+        all of it is nearly at the next rate, one that kept 5 % barely past its own); half a decade below
+        the slowest rate for a cell that delivered at none; NaN for a cell without rate data. Negative: the cell delivers nothing at this
         rate, and by how far. A latent margin that the zeros censor: cells that all deliver 0 at
         2 C differ in it, so it points towards delivering.
         """
@@ -164,11 +171,15 @@ class HurdleModel:
         rates = np.array([self.rates[n] for n in names])
         values = recipes[names].astype(float).to_numpy()
         seen = np.isfinite(values).any(axis=1)
-        delivered = np.nan_to_num(values, nan=0.0) > 0
+        capacity = np.clip(np.nan_to_num(values, nan=0.0), 0.0, None)
+        delivered = capacity > 0
+        best = capacity.max(axis=1)
         stop = np.full(len(recipes), np.log10(rates[0]) - 0.5)
         for i in range(len(rates)):
             upper = np.log10(rates[i + 1]) if i + 1 < len(rates) else np.log10(rates[i]) + 0.5
-            stop = np.where(delivered[:, i], 0.5 * (np.log10(rates[i]) + upper), stop)
+            kept = np.divide(capacity[:, i], best, out=np.zeros(len(recipes)), where=best > 0)
+            along = 0.1 + 0.8 * kept  # never at either rate: it delivered at one, not at the other
+            stop = np.where(delivered[:, i], np.log10(rates[i]) + along * (upper - np.log10(rates[i])), stop)
         return np.where(seen, stop - np.log10(self.spec.rate_c), np.nan)
 
     def _delivery_table(

@@ -154,13 +154,25 @@ def test_where_a_cell_stops_delivering_is_a_margin_in_decades_of_c_rate(nfp):
     capacity = [[np.nan if np.isnan(top) else 60.0 * (rate <= top) for top in fastest_c] for rate, _ in rates]
     cells = pd.DataFrame(dict(zip([name for _, name in rates], capacity, strict=True)))
     margin = model.rate_margin(cells)
-    # stops half-way (in log rate) between 1 C and 2 C: 0.15 decades short of 2 C
-    assert margin[0] == pytest.approx(0.5 * (np.log10(1) + np.log10(2)) - np.log10(2))
-    assert margin[1] == pytest.approx(0.5 * (np.log10(0.01) + np.log10(0.02)) - np.log10(2))
+    # kept all its capacity up to 1 C, so it stops 90 % of the way (in log rate) from 1 C to 2 C
+    assert margin[0] == pytest.approx(0.9 * np.log10(2) - np.log10(2))
+    assert margin[1] == pytest.approx(np.log10(0.01) + 0.9 * (np.log10(0.02) - np.log10(0.01)) - np.log10(2))
     assert margin[2] == pytest.approx(np.log10(0.01) - 0.5 - np.log10(2))  # half a decade below the slowest
     assert margin[3] > 0  # delivers at 2 C and beyond
     assert np.isnan(margin[4])
     assert margin[0] > margin[1] > margin[2]  # closer to delivering at 2 C, in that order
+
+
+def test_a_cell_that_keeps_more_of_its_capacity_at_1c_is_nearer_delivering_at_2c(nfp):
+    """Two cells both stop between 1 C and 2 C; the one whose 1 C capacity is still most of its
+    slow-rate capacity stops nearer 2 C than the one that is already fading out."""
+    _, model = _capacity_2c_hurdle(nfp)
+    rates = sorted((o.rate_c, o.name) for o in nfp.outcomes if o.rate_c is not None)
+    at_1c = [55.0, 5.0]  # of 60 mAh/g at the slow rates
+    capacity = {name: [60.0 if rate < 1 else (a if rate == 1 else 0.0) for a in at_1c] for rate, name in rates}
+    margin = model.rate_margin(pd.DataFrame(capacity))
+    assert margin[0] > margin[1]
+    assert -np.log10(2) < margin[1] < margin[0] < 0  # both past 1 C, neither at 2 C
 
 
 def test_the_search_climbs_the_rate_margin_while_no_cell_delivers_at_2c(nfp):
