@@ -160,9 +160,10 @@ class HurdleModel:
         Where it stops: between the fastest rate it delivered at and the next rate of the
         series (half a decade above the fastest of the series), 10 % of the way plus 80 % times
         the share of the cell's best capacity it still delivered at that rate (a cell that kept
-        all of it is nearly at the next rate, one that kept 5 % barely past its own); half a decade below
-        the slowest rate for a cell that delivered at none; NaN for a cell without rate data. Negative: the cell delivers nothing at this
-        rate, and by how far. A latent margin that the zeros censor: cells that all deliver 0 at
+        all of it is nearly at the next rate, one that kept 5 % barely past its own); half a
+        decade below the slowest rate for a cell that delivered at none; NaN for a cell without
+        rate data. Negative: the cell delivers nothing at this rate, and by how far. A latent
+        margin that the zeros censor: cells that all deliver 0 at
         2 C differ in it, so it points towards delivering.
         """
         names = sorted((n for n in self.rates if n in recipes), key=self.rates.get)
