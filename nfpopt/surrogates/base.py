@@ -66,7 +66,7 @@ def make_surrogate(kind: str, seed: int = 0, *, widen: bool = True) -> Surrogate
     if kind in ("gp", "physics_gp"):
         from nfpopt.surrogates.gp import BoTorchGP
 
-        return BoTorchGP(recalibrate=widen, trend=kind == "gp")  # a physics prior is the trend of physics_gp
+        return BoTorchGP(recalibrate=widen)
     if kind in ("extra_trees", "random_forest"):
         from nfpopt.surrogates.forest import ForestSurrogate
 

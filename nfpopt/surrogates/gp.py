@@ -35,7 +35,7 @@ from botorch.models import SingleTaskGP
 from botorch.models.transforms.outcome import Standardize
 from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from gpytorch.constraints import GreaterThan
-from gpytorch.kernels import LinearKernel, RBFKernel, ScaleKernel
+from gpytorch.kernels import RBFKernel, ScaleKernel
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ZeroMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
@@ -70,7 +70,6 @@ class BoTorchGP:
         amplitude_floor: float = 0.0,
         recalibrate: bool = True,
         fit_hyperparameters: bool = True,
-        trend: bool = False,
     ) -> None:
         self.warm_start = warm_start
         #: A zero prior mean and no standardisation: far from the data the GP returns to 0
@@ -80,9 +79,6 @@ class BoTorchGP:
         #: False: keep the hyperparameters of ``warm_start`` (a cheap refit on other data, as the
         #: cross-validated model skill does) instead of maximising the marginal likelihood.
         self.fit_hyperparameters = fit_hyperparameters
-        #: Add a linear trend to the kernel (:class:`_CentredLinearKernel`): far from the results
-        #: the GP continues the trend they show instead of returning to their average.
-        self.trend = trend
 
     def set_floors(self, noise_floor: float, amplitude_floor: float) -> None:
         """Noise and prior-amplitude floors (sd, in the model-scale units of the target)."""
@@ -131,9 +127,7 @@ class BoTorchGP:
         z = []
         for fold in range(min(_FOLDS, len(y))):
             held = folds == fold
-            inner = BoTorchGP(
-                noise_floor=self.noise_floor, amplitude_floor=self.amplitude_floor, recalibrate=False, trend=self.trend
-            )
+            inner = BoTorchGP(noise_floor=self.noise_floor, amplitude_floor=self.amplitude_floor, recalibrate=False)
             mean, sd = inner.fit(X[~held], y[~held]).predict(X[held])
             z.append((y[held] - mean) / sd)
         return np.concatenate(z)
@@ -147,12 +141,6 @@ class BoTorchGP:
         amplitude it leaves the fitted kernel's lengthscales alone.
         """
         base = get_covar_module_with_dim_scaled_prior(ard_num_dims=dims)
-        if self.trend:
-            # bounded away from 0, where the log-normal prior is undefined (a fit may drive it there)
-            linear = _CentredLinearKernel(
-                variance_prior=LogNormalPrior(loc=0.0, scale=1.0), variance_constraint=GreaterThan(1e-4)
-            )
-            base = base + linear
         floor = (self.amplitude_floor / spread) ** 2
         if floor <= 0:
             return base
@@ -178,24 +166,6 @@ class BoTorchGP:
             mean = posterior.mean.squeeze(-1).numpy()
             sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
         return mean, sd * self.inflation_
-
-
-class _CentredLinearKernel(LinearKernel):
-    """``v (x - 0.5) . (x' - 0.5)``: Bayesian linear regression on the unit cube, pivoted at its centre.
-
-    gpytorch's :class:`LinearKernel` pivots at the origin, a corner of the cube, where the trend's
-    prior sd would be 0. One variance ``v`` (standardised units), not one per input: with a
-    few results a trend per input is one more hyperparameter each to overfit.
-
-    Why: a stationary GP returns to the results' average away from them. From the paper's
-    Cell A most results are poor cells, so every unexplored recipe looked poor: after 24
-    experiments of one campaign (calibrated emulator, seed 8) the model put a 40 m2/g glass at
-    1900 +- 3300 ohm and 28 mAh/g at 2 C where the emulator gives 141 ohm and 54 mAh/g, the
-    results at 7-14 m2/g rising towards it, and the search crept up the glass 2 m2/g a batch.
-    """
-
-    def forward(self, x1: torch.Tensor, x2: torch.Tensor, diag: bool = False, **params):  # noqa: ANN201
-        return super().forward(x1 - 0.5, x2 - 0.5, diag=diag, **params)
 
 
 def _inflation(z: np.ndarray) -> float:
