@@ -163,24 +163,24 @@ class HurdleModel:
         all of it is nearly at the next rate, one that kept 5 % barely past its own); half a
         decade below the slowest rate for a cell that delivered at none; NaN for a cell without
         rate data. Negative: the cell delivers nothing at this rate, and by how far. A latent
-        margin that the zeros censor: cells that all deliver 0 at
-        2 C differ in it, so it points towards delivering.
+        margin that the zeros censor: cells that all deliver 0 at 2 C differ in it, so it points
+        towards delivering.
         """
         names = sorted((n for n in self.rates if n in recipes), key=self.rates.get)
         if not names:
             return np.full(len(recipes), np.nan)
-        rates = np.array([self.rates[n] for n in names])
+        log_rates = np.log10([self.rates[n] for n in names])
         values = recipes[names].astype(float).to_numpy()
         seen = np.isfinite(values).any(axis=1)
         capacity = np.clip(np.nan_to_num(values, nan=0.0), 0.0, None)
-        delivered = capacity > 0
         best = capacity.max(axis=1)
-        stop = np.full(len(recipes), np.log10(rates[0]) - 0.5)
-        for i in range(len(rates)):
-            upper = np.log10(rates[i + 1]) if i + 1 < len(rates) else np.log10(rates[i]) + 0.5
-            kept = np.divide(capacity[:, i], best, out=np.zeros(len(recipes)), where=best > 0)
-            along = 0.1 + 0.8 * kept  # never at either rate: it delivered at one, not at the other
-            stop = np.where(delivered[:, i], np.log10(rates[i]) + along * (upper - np.log10(rates[i])), stop)
+        kept = np.divide(capacity, best[:, None], out=np.zeros_like(capacity), where=best[:, None] > 0)
+        # each rate's gap to the next (half a decade above the fastest)
+        gaps = np.diff(np.append(log_rates, log_rates[-1] + 0.5))
+        stop = np.full(len(recipes), log_rates[0] - 0.5)
+        for i in range(len(log_rates)):
+            along = 0.1 + 0.8 * kept[:, i]  # never at either rate: it delivered at one, not at the other
+            stop = np.where(capacity[:, i] > 0, log_rates[i] + along * gaps[i], stop)
         return np.where(seen, stop - np.log10(self.spec.rate_c), np.nan)
 
     def _delivery_table(
