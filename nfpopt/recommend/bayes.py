@@ -461,12 +461,23 @@ def _propose_bayesian(
     choices = torch.as_tensor(fitted.encoder.transform(candidates), dtype=DTYPE)
     if isinstance(acquisition, SuccessWeighted):
         acquisition.remember(choices)
+    _plan_deliveries(fitted, choices)
     q = min(batch_size, len(candidates))
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
     out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
     out.attrs["model_state"] = model_state(fitted)
     return out
+
+
+def _plan_deliveries(fitted: FittedModels, choices: torch.Tensor) -> None:
+    """Each hurdle outcome's planning P(delivers) of every candidate, in one prediction: the
+    hurdle model keeps them, and the greedy batch, which asks chunk by chunk and again at every
+    step, reads them back (one GP prediction per chunk before, 0.1 s of a propose at 50 results)."""
+    recipes = fitted.encoder.inverse_transform(choices.numpy())
+    for model in fitted.outcomes.values():
+        if isinstance(model, HurdleModel):
+            model.p_searching(recipes)
 
 
 def initial_design(
