@@ -15,10 +15,10 @@ Three guards keep a few results from collapsing the posterior (measured with
   not see it; if those predictions miss by more than their sd says, every sd is widened by that
   factor (``inflation_``, never below 1): the median ``|z|`` over its Gaussian value 0.674, robust to
   one barely-sintered layer at 30 kohm or one unstable fold. Up to ``_REFIT_UP_TO`` points the
-  held-out models are refitted (5 folds, fitted together as one batched model): with few points the hyperparameters themselves overfit,
-  and a leave-one-out that keeps them (closed form, Rasmussen & Williams 2006, eq. 5.12) reads
-  1.05 where refitted folds read 2.8 (lab 1 of the benchmark family, 5 results). Beyond that the
-  closed form, which costs nothing.
+  held-out models are refitted (5 folds, fitted together as one batched model): with few points
+  the hyperparameters themselves overfit, and a leave-one-out that keeps them (closed form,
+  Rasmussen & Williams 2006, eq. 5.12) reads 1.05 where refitted folds read 2.8 (lab 1 of the
+  benchmark family, 5 results). Beyond that the closed form, which costs nothing.
 """
 
 from __future__ import annotations
