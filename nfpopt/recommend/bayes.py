@@ -473,7 +473,9 @@ def _propose_bayesian(
 def _plan_deliveries(fitted: FittedModels, choices: torch.Tensor) -> None:
     """Each hurdle outcome's planning P(delivers) of every candidate, in one prediction: the
     hurdle model keeps them, and the greedy batch, which asks chunk by chunk and again at every
-    step, reads them back (one GP prediction per chunk before, 0.1 s of a propose at 50 results)."""
+    step, reads them back (one GP prediction per chunk before, 0.1 s of a propose at 50 results).
+    The recipes are decoded from ``choices``, as the acquisition decodes them, so that each one's
+    key is the one it will ask with."""
     recipes = fitted.encoder.inverse_transform(choices.numpy())
     for model in fitted.outcomes.values():
         if isinstance(model, HurdleModel):

@@ -117,7 +117,8 @@ class BoTorchGP:
         return self
 
     def _refit_z(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Standardised errors of 5-fold held-out predictions, each fold's model refitted.
+        """Standardised errors of 5-fold held-out predictions (one per result, in their order), each
+        fold's model refitted.
 
         The folds whose training sets are the same size are fitted as one batched model, each
         fold with its own hyperparameters (BoTorch's independent batched L-BFGS): one optimiser
@@ -131,7 +132,7 @@ class BoTorchGP:
         X, y = np.array(X, float), np.asarray(y, float)
         folds = np.arange(len(y)) % _FOLDS
         held_out = [folds == fold for fold in range(min(_FOLDS, len(y)))]
-        z = []
+        z = np.full(len(y), np.nan)  # in the results' order
         for size in sorted({int((~held).sum()) for held in held_out}):
             group = [held for held in held_out if (~held).sum() == size]
             train_x = torch.as_tensor(np.stack([X[~held] for held in group]), dtype=DTYPE)
@@ -147,8 +148,9 @@ class BoTorchGP:
                 posterior = model.posterior(test_x, observation_noise=True)
                 mean = posterior.mean.squeeze(-1).numpy()
                 sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
-            z.extend((y[held] - mean[i]) / sd[i] for i, held in enumerate(group))
-        return np.concatenate(z)
+            for i, held in enumerate(group):
+                z[held] = (y[held] - mean[i]) / sd[i]
+        return z
 
     def _model(
         self, train_x: torch.Tensor, train_y: torch.Tensor, spreads: np.ndarray, noise_spread: float

@@ -20,20 +20,6 @@ def _one_by_one_z(gp: BoTorchGP, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return z
 
 
-def _by_fold(z: np.ndarray, n: int) -> np.ndarray:
-    """Batched z (fold groups, each fold's points in order) back in the results' order."""
-    folds = np.arange(n) % _FOLDS
-    sizes = {fold: int((folds == fold).sum()) for fold in range(min(_FOLDS, n))}
-    order = []
-    for size in sorted({n - s for s in sizes.values()}):
-        for fold, held in sizes.items():
-            if n - held == size:
-                order.extend(np.flatnonzero(folds == fold))
-    out = np.empty(n)
-    out[order] = z
-    return out
-
-
 @pytest.mark.parametrize("n", [4, 12, 17])
 def test_folds_fitted_together_miss_as_folds_fitted_one_by_one(n: int) -> None:
     # a smooth outcome of two of six inputs plus noise: each fold's own hyperparameters matter
@@ -41,7 +27,7 @@ def test_folds_fitted_together_miss_as_folds_fitted_one_by_one(n: int) -> None:
     X = rng.random((n, 6))
     y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + 0.05 * rng.standard_normal(n)
     gp = BoTorchGP(noise_floor=0.02, amplitude_floor=0.2)
-    batched = _by_fold(gp._refit_z(X, y), n)
+    batched = gp._refit_z(X, y)
     reference = _one_by_one_z(gp, X, y)
     assert np.all(np.isfinite(batched))
     # the same fits up to the optimiser's path: each error within 0.05 sd, the widening within 2 %
