@@ -143,11 +143,7 @@ class BoTorchGP:
                 model = self._model(train_x, train_y, spreads, _spread(y))
             _maximise_likelihood(model)
             model.eval()
-            test_x = torch.as_tensor(np.stack([X[held] for held in group]), dtype=DTYPE)
-            with torch.no_grad():
-                posterior = model.posterior(test_x, observation_noise=True)
-                mean = posterior.mean.squeeze(-1).numpy()
-                sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
+            mean, sd = _mean_sd(model, np.stack([X[held] for held in group]))
             for i, held in enumerate(group):
                 z[held] = (y[held] - mean[i]) / sd[i]
         return z
@@ -200,11 +196,17 @@ class BoTorchGP:
 
     def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and standard deviation of the outcome (with observation noise)."""
-        with torch.no_grad():
-            posterior = self.model_.posterior(torch.as_tensor(X, dtype=DTYPE), observation_noise=True)
-            mean = posterior.mean.squeeze(-1).numpy()
-            sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
+        mean, sd = _mean_sd(self.model_, X)
         return mean, sd * self.inflation_
+
+
+def _mean_sd(model: SingleTaskGP, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted model's posterior mean and sd at ``X`` (``[folds x] m x d``), observation noise included."""
+    with torch.no_grad():
+        posterior = model.posterior(torch.as_tensor(X, dtype=DTYPE), observation_noise=True)
+        mean = posterior.mean.squeeze(-1).numpy()
+        sd = posterior.variance.clamp_min(1e-18).sqrt().squeeze(-1).numpy()
+    return mean, sd
 
 
 def _spread(y: np.ndarray) -> float:
