@@ -46,6 +46,7 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 from linear_operator.utils.errors import NotPSDError
 
 from benchmarks.strategies import Acquisition, SurrogateStrategy, argmax_last
+from nfpopt.recommend.top_set import log_p_top_set, top_set_threshold
 from nfpopt.surrogates.gp import BoTorchGP
 
 INITIAL_NOISE = 0.01
@@ -181,7 +182,7 @@ def _randomise(model: SingleTaskGP) -> None:
             parameter.copy_(torch.randn_like(parameter))
 
 
-NfpoptAcquisition = Literal["qlognei", "lcb"]
+NfpoptAcquisition = Literal["qlognei", "lcb", "ptop"]
 
 
 class NfpoptGPStrategy:
@@ -196,20 +197,32 @@ class NfpoptGPStrategy:
     * ``qlognei``: ``qLogNoisyExpectedImprovement`` with the observed points as baseline
       and ``mc_samples`` scrambled-Sobol posterior samples (nfpopt's acquisition for one
       objective), or
-    * ``lcb``: ``mu + ratio * sigma`` of ``-y`` (the baselines' LCB with ratio ``ratio``).
+    * ``lcb``: ``mu + ratio * sigma`` of ``-y`` (the baselines' LCB with ratio ``ratio``), or
+    * ``ptop``: P(the candidate is among the pool's best ``top_fraction``), the top set's
+      threshold estimated from the measured values and the predicted means of the rest of the
+      pool (:mod:`nfpopt.recommend.top_set`): the question Top% asks, where qLogNEI asks
+      for one point better than the best so far.
 
     Ties go to the last candidate, like the baselines.
     """
 
-    def __init__(self, acquisition: NfpoptAcquisition = "qlognei", ratio: float = 2.0, mc_samples: int = 64) -> None:
+    def __init__(
+        self,
+        acquisition: NfpoptAcquisition = "qlognei",
+        ratio: float = 2.0,
+        mc_samples: int = 64,
+        top_fraction: float = 0.05,
+    ) -> None:
         self.acquisition = acquisition
         self.ratio = ratio
         self.mc_samples = mc_samples
+        #: The share of the pool that counts as its top set (Liang et al.: the best 5 %).
+        self.top_fraction = top_fraction
 
     @property
     def name(self) -> str:
-        """``nfpopt-gp-qlognei`` or ``nfpopt-gp-lcb<ratio>``."""
-        suffix = "qlognei" if self.acquisition == "qlognei" else f"lcb{self.ratio:g}"
+        """``nfpopt-gp-qlognei``, ``nfpopt-gp-ptop`` or ``nfpopt-gp-lcb<ratio>``."""
+        suffix = f"lcb{self.ratio:g}" if self.acquisition == "lcb" else self.acquisition
         return f"nfpopt-gp-{suffix}"
 
     def select(
@@ -234,6 +247,10 @@ class NfpoptGPStrategy:
             if self.acquisition == "lcb":
                 mean, std = surrogate.predict(test)
                 return argmax_last(mean + self.ratio * std)
+            if self.acquisition == "ptop":
+                mean, std = surrogate.predict(test)
+                threshold = top_set_threshold(-np.asarray(y_observed, float), mean, self.top_fraction)
+                return argmax_last(log_p_top_set(mean, std, threshold))
             acquisition = qLogNoisyExpectedImprovement(
                 surrogate.model_,
                 X_baseline=torch.as_tensor(train, dtype=torch.float64),

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
+from benchmarks.gp import NfpoptGPStrategy
 from benchmarks.liang2021 import make_strategy
 from benchmarks.pool import PoolProblem, initial_indices, run_pool
 from benchmarks.strategies import Acquisition, RandomStrategy, argmax_last, standardise
@@ -69,16 +70,35 @@ def test_max_cycles_sets_the_horizon_and_pads_with_the_last_value(bowl):
         assert np.all(result.top_fraction()[3:] == result.top_counts[-1] / bowl.n_top)
 
 
-@pytest.mark.parametrize("label", ["random", "rf-lcb2", "gp-ard-ei", "gp-iso-lcb2+rawX", "nfpopt-gp-lcb2"])
+@pytest.mark.parametrize(
+    "label", ["random", "rf-lcb2", "gp-ard-ei", "gp-iso-lcb2+rawX", "nfpopt-gp-lcb2", "nfpopt-gp-ptop"]
+)
 def test_runs_are_deterministic_per_seed(bowl, label):
     first = run_pool(bowl, make_strategy(label), seed=326, max_cycles=4)
     second = run_pool(bowl, make_strategy(label), seed=326, max_cycles=4)
     assert first.order == second.order
 
 
-def test_nfpopt_qlognei_runs_on_a_tiny_pool(bowl):
-    result = run_pool(bowl, make_strategy("nfpopt-gp-qlognei"), seed=326, max_cycles=4)
-    assert result.strategy == "nfpopt-gp-qlognei" and len(result.order) == 4
+@pytest.mark.parametrize("label", ["nfpopt-gp-qlognei", "nfpopt-gp-ptop"])
+def test_nfpopt_strategies_run_on_a_tiny_pool(bowl, label):
+    result = run_pool(bowl, make_strategy(label), seed=326, max_cycles=4)
+    assert result.strategy == label and len(result.order) == 4
+
+
+def test_top_set_search_measures_the_rest_of_the_top_set_where_qlognei_looks_elsewhere(bowl):
+    """The bowl's best point and its six worst are measured. P(in the top set), told the top set
+    is 2 of 20, asks for the second best, the best's grid neighbour; qLogNEI, which wants one
+    point better than the best, asks for another recipe."""
+    order = np.argsort(bowl.y)
+    observed = [int(order[0]), *(int(i) for i in order[-6:])]
+    candidates = [i for i in range(bowl.n_pool) if i not in observed]
+
+    def pick(strategy: NfpoptGPStrategy) -> int:
+        rng = np.random.default_rng(0)
+        return candidates[strategy.select(bowl.X[observed], bowl.y[observed], bowl.X[candidates], rng)]
+
+    assert pick(NfpoptGPStrategy("ptop", top_fraction=bowl.n_top / bowl.n_pool)) == order[1]
+    assert pick(NfpoptGPStrategy("qlognei")) != order[1]
 
 
 @pytest.mark.slow
