@@ -95,6 +95,10 @@ class CampaignDefinition:
     cutoff_v: float | None = None
     #: ``[prior]``: the process model the ``physics`` strategy uses as its prior mean (:mod:`nfpopt.priors`).
     prior: PriorModel | None = None
+    #: ``[campaign] top_fraction``: the goal is as many as possible of the pool's best share
+    #: (e.g. 0.05), not one best recipe: `bayes` then proposes the rows likeliest to be among them
+    #: (:mod:`nfpopt.recommend.top_set`). Pool campaigns with one objective only.
+    top_fraction: float | None = None
     source_text: str = field(default="", compare=False, repr=False)
 
     def outcome(self, name: str) -> OutcomeSpec:
@@ -359,7 +363,16 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
     root.no_extra(_TOP_LEVEL)
     campaign = _Reader(root.require("campaign"), "campaign", source)
     campaign.no_extra(
-        {"name", "description", "batch_size", "seed", "strategy", "candidate_pool", "initial_design_size"}
+        {
+            "name",
+            "description",
+            "batch_size",
+            "seed",
+            "strategy",
+            "candidate_pool",
+            "initial_design_size",
+            "top_fraction",
+        }
     )
 
     parameters = [_parameter(_Reader(t, f"parameters[{i}]", source)) for i, t in enumerate(root.require("parameters"))]
@@ -432,6 +445,7 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         pool = space.with_derived(inline[list(space.names)])
     else:
         _check_satisfiable(space, source)  # a pool's rows were each checked against the constraints
+    top_fraction = _top_fraction(campaign, pool, objectives, limits, outcomes)
     return CampaignDefinition(
         name=campaign.text("name"),
         space=space,
@@ -447,6 +461,7 @@ def parse_definition(text: str, *, source: str = "<campaign>", base_dir: Path | 
         candidate_pool=pool,
         **_instruments(document, source),
         prior=prior,
+        top_fraction=top_fraction,
         source_text=text,
     )
 
@@ -505,6 +520,49 @@ def _read_pool(campaign: _Reader, space: SearchSpace, base_dir: Path) -> pd.Data
     if message:
         raise CampaignDefinitionError(message)
     return space.with_derived(pool[list(space.names)])
+
+
+def _top_fraction(
+    campaign: _Reader,
+    pool: pd.DataFrame | None,
+    objectives: list[Objective],
+    limits: list[OutcomeConstraint],
+    outcomes: list[OutcomeSpec],
+) -> float | None:
+    """``[campaign] top_fraction``, checked against what a top set needs: a pool, one objective to
+    rank it by (maximised or minimised, not a hurdle), no outcome constraints."""
+    value = campaign.optional_number("top_fraction")
+    if value is None:
+        return None
+    if not 0.0 < value <= 1.0:
+        raise campaign.fail("top_fraction", value, "write the share of the pool to find, in (0, 1], e.g. 0.05")
+    if pool is None:
+        raise campaign.fail(
+            "top_fraction",
+            value,
+            "a top set is a share of a candidate pool: add candidate_pool = 'rows.csv' or [[candidates]], "
+            "or remove top_fraction",
+        )
+    if len(objectives) != 1 or objectives[0].direction == "target":
+        raise campaign.fail(
+            "top_fraction",
+            value,
+            "the pool is ranked by one objective, maximised or minimised: keep one such [[objectives]]",
+        )
+    if limits:
+        raise campaign.fail(
+            "top_fraction",
+            value,
+            "outcome constraints are not part of the top-set search yet: remove them or top_fraction",
+        )
+    spec = next(o for o in outcomes if o.name == objectives[0].outcome)
+    if spec.hurdle:
+        raise campaign.fail(
+            "top_fraction",
+            value,
+            f"{spec.name} is a hurdle outcome (mostly 0): rank the pool by an outcome that is not",
+        )
+    return value
 
 
 def load_definition(path: str | Path) -> CampaignDefinition:

@@ -48,6 +48,7 @@ from nfpopt.recommend.candidates import candidate_recipes, neighbourhood_design
 from nfpopt.recommend.explain import explain
 from nfpopt.recommend.greedy import select_batch
 from nfpopt.recommend.initial import propose_space_filling
+from nfpopt.recommend.top_set import log_p_top_set_of_recipes
 from nfpopt.recommend.warm import WarmStart, model_state, read_warm_start
 from nfpopt.surrogates import Encoder, FeasibilityModel, OutcomeModel, make_surrogate
 from nfpopt.surrogates.botorch_models import botorch_model
@@ -455,6 +456,8 @@ def _propose_bayesian(
     _LAST_FIT.update(key=(results_key(definition, experiments), settings.surrogate), fitted=fitted)
     candidates = candidate_recipes(definition, experiments, good, settings.n_candidates, settings.n_local, seed=seed)
     candidates = likely_to_succeed(candidates, fitted, settings.min_p_feasible, keep_at_least=4 * batch_size)
+    if definition.top_fraction is not None:
+        return _propose_top_set(definition, fitted, good, candidates, batch_size, settings)
     acquisition = build_acquisition(definition, experiments, fitted, settings, seed=seed)
     if fitted.feasibility is not None:
         acquisition = SuccessWeighted(acquisition, fitted.feasibility)
@@ -466,6 +469,39 @@ def _propose_bayesian(
     rows = select_batch(acquisition, choices, q, base_pending=acquisition.X_pending)
     batch = candidates.iloc[rows].reset_index(drop=True)
     out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out.attrs["model_state"] = model_state(fitted)
+    return out
+
+
+def _propose_top_set(
+    definition: CampaignDefinition,
+    fitted: FittedModels,
+    good: pd.DataFrame,
+    candidates: pd.DataFrame,
+    batch_size: int,
+    settings: RecommenderSettings,
+) -> pd.DataFrame:
+    """The ``batch_size`` untried pool rows likeliest to be among the pool's best ``top_fraction``
+    and to succeed: the batch that maximises the expected number of successful top-set members,
+    sum over its rows of P(success) x P(in the top set). That sum is linear in the rows, so the
+    batch is simply the best-scoring rows; no greedy conditioning is needed. The batch's table
+    adds ``p_top_set`` and says it in each reason."""
+    objective = definition.objectives[0]
+    model = fitted.outcomes[objective.outcome]
+    measured = good[objective.outcome].astype(float).to_numpy() if objective.outcome in good else np.array([])
+    log_p = log_p_top_set_of_recipes(model, objective, measured, candidates, float(definition.top_fraction))
+    score = log_p.copy()
+    if fitted.feasibility is not None:
+        score += np.log(fitted.feasibility.probability(candidates))
+    rows = np.argsort(-score, kind="stable")[: min(batch_size, len(candidates))]
+    batch = candidates.iloc[rows].reset_index(drop=True)
+    out = explain(definition, fitted, batch, good, min_p_feasible=settings.min_p_feasible)
+    out["p_top_set"] = np.exp(log_p[rows])
+    share = f"{100 * float(definition.top_fraction):g} %"
+    out["rationale"] = [
+        f"P(among the pool's best {share}) {p:.2f}; {why}"
+        for p, why in zip(out["p_top_set"], out["rationale"], strict=True)
+    ]
     out.attrs["model_state"] = model_state(fitted)
     return out
 

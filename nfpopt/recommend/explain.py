@@ -83,6 +83,8 @@ def _objective_reason(
         return f"{name}: predicted {shown}, better than the best so far ({best:.3g}): exploit"
     if objective.utility(reach) > objective.utility(best):
         return f"{name}: predicted {shown}; its 90 % interval reaches past the best so far ({best:.3g}): explore"
+    if definition.top_fraction is not None:  # chosen as likely to be in the pool's top set: said beside it
+        return f"{name}: predicted {shown}"
     if len(definition.objectives) == 1:
         return f"{name}: predicted {shown}; the largest expected improvement over the best so far ({best:.3g}) on offer"
     return f"{name}: predicted {shown}; chosen for the trade-off with the other objectives"

@@ -17,11 +17,17 @@ possible. Pure numpy / scipy: a closed form, so no BoTorch acquisition object is
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from scipy.stats import norm
 
 from nfpopt.exceptions import InputDataError
+from nfpopt.objectives import Objective
+
+if TYPE_CHECKING:
+    from nfpopt.surrogates import OutcomeModel
 
 
 def top_set_size(pool_size: int, top_fraction: float) -> int:
@@ -70,3 +76,30 @@ def log_p_top_set(mean: np.ndarray, sd: np.ndarray, threshold: float) -> np.ndar
         z = (mean - threshold) / np.where(sd > 0, sd, 1.0)
         certain = np.where(mean > threshold, 0.0, -np.inf)
         return np.where(sd > 0, norm.logcdf(z), certain)
+
+
+def log_p_top_set_of_recipes(
+    model: OutcomeModel,
+    objective: Objective,
+    measured: np.ndarray,
+    candidates: pd.DataFrame,
+    top_fraction: float,
+) -> np.ndarray:
+    """log P(in the pool's top set) of each candidate recipe, for one objective's outcome model.
+
+    ``measured``: the objective's measured values (the outcome's units); ``candidates``: the
+    untried rows of the pool. Both are compared on the model's scale (log for a log-scale
+    outcome) as utilities, larger better: the outcome itself where it is maximised, its
+    negative where minimised.
+    """
+    if objective.direction not in ("maximise", "minimise"):
+        raise InputDataError(f"a top set ranks by an objective maximised or minimised, not {objective.direction!r}")
+    sign = 1.0 if objective.direction == "maximise" else -1.0
+    measured = np.asarray(measured, float)
+    measured = measured[np.isfinite(measured)]
+    if model.scale_.log:
+        measured = measured[measured > 0]
+    mean, sd = model.predict_scaled(candidates)
+    seen = sign * np.asarray(model.scale_.forward(measured), float) if len(measured) else np.array([])
+    threshold = top_set_threshold(seen, sign * mean, top_fraction)
+    return log_p_top_set(sign * mean, sd, threshold)
