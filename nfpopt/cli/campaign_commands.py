@@ -226,7 +226,8 @@ def _rounded(batch: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     figures (the recipes already lie on their declared steps)."""
     out = batch.copy()
     for column in out:
-        if (column.startswith("predicted_") or column == "p_feasible") and pd.api.types.is_float_dtype(out[column]):
+        probability = column in ("p_feasible", "p_top_set")
+        if (column.startswith("predicted_") or probability) and pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].map(lambda v: float(f"{v:.{digits}g}") if pd.notna(v) else v)
     return out
 

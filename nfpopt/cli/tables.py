@@ -125,14 +125,19 @@ def proposal_cells(batch: pd.DataFrame, units: Mapping[str, str]) -> pd.DataFram
     interval was cut at the outcome's declared bounds) from ``predicted_x``,
     ``predicted_x_lo90`` / ``_hi90`` and ``predicted_x_scale``, or ``mean ± sd`` where a strategy
     gives only ``predicted_x_sd``; ``p_delivers_x`` as ``P(x > 0)``; ``p_feasible`` as
-    ``P(success)`` (no such column without it). The rationale is left out (printed below the
+    ``P(success)`` (no such column without it); ``p_top_set`` (a pool's top-set search) as
+    ``P(top set)``. The rationale is left out (printed below the
     table). ``attrs["predictions"]`` lists the prediction headings.
     """
     predicted = [c for c in batch if c.startswith("predicted_")]
     outcomes = [c.removeprefix("predicted_") for c in predicted if f"{c}_sd" in batch or f"{c}_lo90" in batch]
     out: dict[str, list[str]] = {}
     for column in batch:
-        if column in predicted or column in ("rationale", "p_feasible") or column.startswith("p_delivers_"):
+        if (
+            column in predicted
+            or column in ("rationale", "p_feasible", "p_top_set")
+            or column.startswith("p_delivers_")
+        ):
             continue
         out[_IDENTIFIERS.get(column) or heading(column, units.get(column, ""))] = [_value(v) for v in batch[column]]
     recipe = list(out)
@@ -142,6 +147,8 @@ def proposal_cells(batch: pd.DataFrame, units: Mapping[str, str]) -> pd.DataFram
             out[f"P({short_name(outcome, units.get(outcome, ''))} > 0)"] = _probabilities(
                 batch[f"p_delivers_{outcome}"]
             )
+    if "p_top_set" in batch:
+        out["P(top set)"] = _probabilities(batch["p_top_set"])
     if "p_feasible" in batch:
         out["P(success)"] = _probabilities(batch["p_feasible"])
     cells = pd.DataFrame(out, index=batch.index)

@@ -67,6 +67,13 @@ def test_predictions_show_point_and_interval_in_the_outcomes_units() -> None:
     assert "rationale" not in cells and not any(c.startswith("predicted_") for c in cells)
 
 
+def test_a_top_set_search_shows_p_top_set_beside_the_predictions_not_among_the_recipe() -> None:
+    cells = proposal_cells(_batch(p_top_set=[0.5412, 0.08], p_feasible=[0.9, 0.8]), UNITS)
+    assert list(cells["P(top set)"]) == ["0.54", "0.08"]
+    assert "P(top set)" in cells.attrs["predictions"] and "p_top_set" not in cells
+    assert list(cells.columns[-2:]) == ["P(top set)", "P(success)"]
+
+
 def test_no_success_column_without_a_feasibility_outcome() -> None:
     cells = proposal_cells(_batch(), UNITS)
     assert not any("success" in c for c in cells) and "p_feasible" not in cells
