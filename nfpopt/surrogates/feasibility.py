@@ -41,13 +41,17 @@ class FeasibilityModel:
         restarts: int = 2,
         physics: Callable[[pd.DataFrame], np.ndarray] | None = None,
         start: np.ndarray | None = None,
+        predictive: str = "laplace",
     ) -> None:
         """``physics``, if given, maps recipes to a physical margin of success (a named prior's, e.g. the
         emulator's sintering index, > 0 where the model expects a bonded layer); it becomes one
         more input of the classifier, which learns where the real boundary lies along it.
         ``start``: the kernel's log hyperparameters fitted earlier (on most of these results),
-        where the one search starts instead of the defaults plus ``restarts`` random starts."""
+        where the one search starts instead of the defaults plus ``restarts`` random starts.
+        ``predictive``: ``"laplace"`` or ``"ep"``, how the classifier's posterior is read
+        (:class:`~nfpopt.surrogates.laplace.LaplaceGPClassifier`)."""
         self.encoder, self.seed, self.restarts, self.physics = encoder, seed, restarts, physics
+        self.predictive = predictive
         self.start = start
         #: Fitted log hyperparameters to reuse as they are (no search; the cross-validated skill's
         #: cheap refits), or None.
@@ -76,12 +80,14 @@ class FeasibilityModel:
         theta = np.log([_SCALE] + [_LENGTH_SCALE] * dims)
         bounds = np.log([_SCALE_BOUNDS] + [_LENGTH_SCALE_BOUNDS] * dims)
         if self.fixed_theta is not None:
-            classifier = LaplaceGPClassifier(self.fixed_theta, bounds, optimise=False)
+            classifier = LaplaceGPClassifier(self.fixed_theta, bounds, optimise=False, predictive=self.predictive)
         elif self.start is not None and np.shape(self.start) == theta.shape:
             start = np.clip(np.asarray(self.start, float), bounds[:, 0], bounds[:, 1])
-            classifier = LaplaceGPClassifier(start, bounds, seed=self.seed)
+            classifier = LaplaceGPClassifier(start, bounds, seed=self.seed, predictive=self.predictive)
         else:
-            classifier = LaplaceGPClassifier(theta, bounds, restarts=self.restarts, seed=self.seed)
+            classifier = LaplaceGPClassifier(
+                theta, bounds, restarts=self.restarts, seed=self.seed, predictive=self.predictive
+            )
         self.classifier_ = classifier.fit(X, labels)
         return self
 

@@ -131,8 +131,10 @@ class HurdleModel:
         self.margin_, self._p_margin_seen = self._fit_margin(recipes), {}
         if len(delivered) >= 2:
             margin = self._rate_feature if self.series else None
-            # one optimiser start: the stacked table is up to three times the experiments
-            classifier = FeasibilityModel(self.encoder, seed=self.seed, restarts=0, physics=margin)
+            # one optimiser start: the stacked table is up to three times the experiments. Read by
+            # expectation propagation: the Laplace predictive said 0.79 on average where 93 % of
+            # the cells then delivered (family of labs; docs/recommender.md).
+            classifier = FeasibilityModel(self.encoder, seed=self.seed, restarts=0, physics=margin, predictive="ep")
             self.delivers_ = classifier.fit(rows, delivered)
         return self
 

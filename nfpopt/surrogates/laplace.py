@@ -70,13 +70,25 @@ class LaplaceGPClassifier:
     """P(class 1) from binary labels; ``fit(x, y) -> self``, then :meth:`probability`."""
 
     def __init__(
-        self, theta: np.ndarray, bounds: np.ndarray, *, optimise: bool = True, restarts: int = 0, seed: int = 0
+        self,
+        theta: np.ndarray,
+        bounds: np.ndarray,
+        *,
+        optimise: bool = True,
+        restarts: int = 0,
+        seed: int = 0,
+        predictive: str = "laplace",
     ):
         """``theta``: the log hyperparameters to start from (or to keep, ``optimise=False``);
         ``bounds``: their ``(d + 1) x 2`` limits; ``restarts``: further searches from starts drawn
-        uniformly within the bounds by ``np.random.RandomState(seed)``."""
+        uniformly within the bounds by ``np.random.RandomState(seed)``. ``predictive``: how
+        :meth:`probability` reads the posterior, ``"laplace"`` (around its mode) or ``"ep"``
+        (expectation propagation on the kernel the Laplace fit chose, :mod:`nfpopt.surrogates.ep`)."""
+        if predictive not in ("laplace", "ep"):
+            raise ValueError(f"predictive must be 'laplace' or 'ep', not {predictive!r}")
         self.theta, self.bounds, self.optimise = np.asarray(theta, float), np.asarray(bounds, float), optimise
-        self.restarts, self.seed = restarts, seed
+        self.restarts, self.seed, self.predictive = restarts, seed, predictive
+        self._ep = None
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> LaplaceGPClassifier:
         """Fit on ``x`` (``n x d``) and labels ``y`` (True/1: class 1)."""
@@ -89,6 +101,7 @@ class LaplaceGPClassifier:
             theta = min(fits, key=lambda fit: fit[1])[0]
         self.theta_ = theta
         self._posterior = self._mode(matern52(self.x_, self.x_, theta))
+        self._ep = None
         return self
 
     def _maximise(self, start: np.ndarray) -> tuple[np.ndarray, float]:
@@ -138,7 +151,10 @@ class LaplaceGPClassifier:
         return float(value), pi, sqrt_w, chol, a
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """P(class 1) at ``x`` (``m x d``): the logistic averaged over the latent predictive Gaussian."""
+        """P(class 1) at ``x`` (``m x d``): the logistic averaged over the latent predictive Gaussian
+        (or the EP predictive, ``predictive="ep"``)."""
+        if self.predictive == "ep":
+            return self._ep_probability(np.asarray(x, float))
         _, pi, sqrt_w, chol, _ = self._posterior
         cross = matern52(np.asarray(x, float), self.x_, self.theta_)
         mean = cross @ (self.y_ - pi)
@@ -146,3 +162,12 @@ class LaplaceGPClassifier:
         variance = np.maximum(np.exp(self.theta_[0]) - np.einsum("ij,ij->j", v, v), 0.0)
         latent = mean[:, None] + np.sqrt(variance)[:, None] * _GRID
         return _sigmoid(latent) @ _GRID_WEIGHTS
+
+    def _ep_probability(self, x: np.ndarray) -> np.ndarray:
+        from nfpopt.surrogates.ep import PROBIT_MATCH, EPPosterior
+
+        if self._ep is None:  # once per fit: O(n^3) per sweep
+            k = PROBIT_MATCH * matern52(self.x_, self.x_, self.theta_)
+            self._ep = EPPosterior(k + 1e-10 * np.eye(len(k)), self.y_ > 0.5)
+        k_star = PROBIT_MATCH * matern52(x, self.x_, self.theta_)
+        return self._ep.probability(k_star, np.full(len(x), PROBIT_MATCH * np.exp(self.theta_[0])))
