@@ -1,11 +1,14 @@
 """P(in the pool's top set): the acquisition for finding a pool's best recipes (Liang et al.'s Top%)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import norm
 
 from nfpopt.exceptions import InputDataError
-from nfpopt.recommend.top_set import log_p_top_set, top_set_size, top_set_threshold
+from nfpopt.objectives import Objective
+from nfpopt.recommend.top_set import log_p_top_set, log_p_top_set_of_recipes, top_set_size, top_set_threshold
+from nfpopt.surrogates.transforms import scale_named
 
 
 @pytest.mark.parametrize(
@@ -67,3 +70,48 @@ def test_bad_predictions_are_refused(mean, sd):
 def test_no_finite_value_leaves_no_threshold():
     with pytest.raises(InputDataError, match="threshold"):
         top_set_threshold(np.array([np.nan]), np.array([]), 0.05)
+
+
+class _Stub:
+    """An outcome model that predicts given means and sds on a log or linear scale."""
+
+    def __init__(self, mean, sd, log: bool) -> None:
+        self.mean, self.sd, self.scale_ = (
+            np.asarray(mean, float),
+            np.asarray(sd, float),
+            scale_named("log" if log else "linear"),
+        )
+
+    def predict_scaled(self, recipes):
+        return self.mean[: len(recipes)], self.sd[: len(recipes)]
+
+
+@pytest.mark.parametrize("direction", ["maximise", "minimise"])
+def test_the_top_set_is_the_best_end_of_the_objective_in_either_direction(direction):
+    candidates = pd.DataFrame({"x": [0, 1, 2]})
+    mean = [1.0, 2.0, 3.0]  # on the model scale; the measured best so far is 2.5 or 1.5
+    model = _Stub(mean, [0.3] * 3, log=False)
+    measured = np.array([2.5]) if direction == "maximise" else np.array([1.5])
+    logs = log_p_top_set_of_recipes(model, Objective("y", direction), measured, candidates, 0.25)
+    best = 2 if direction == "maximise" else 0
+    assert int(np.argmax(logs)) == best
+
+
+def test_a_log_scale_outcome_is_ranked_on_its_log_and_ignores_non_positive_measurements():
+    # resistances, means on the model's log scale; a measured 0 (no reading) cannot be logged and is dropped
+    model = _Stub([2.0, 3.0], [0.1, 0.1], log=True)
+    logs = log_p_top_set_of_recipes(
+        model, Objective("r", "minimise"), np.array([0.0, 150.0]), pd.DataFrame({"x": [0, 1]}), 0.5
+    )
+    assert logs[0] > logs[1] and np.all(np.isfinite(logs))
+
+
+def test_a_target_objective_cannot_rank_a_top_set():
+    with pytest.raises(InputDataError, match="maximised or minimised"):
+        log_p_top_set_of_recipes(
+            _Stub([1.0], [1.0], log=False),
+            Objective("y", "target", target=1.0),
+            np.array([]),
+            pd.DataFrame({"x": [0]}),
+            0.1,
+        )
