@@ -24,14 +24,27 @@ def _scores(acquisition: AcquisitionFunction, choices: torch.Tensor) -> torch.Te
 
 
 def select_batch(
-    acquisition: AcquisitionFunction, choices: torch.Tensor, q: int, *, base_pending: torch.Tensor | None = None
+    acquisition: AcquisitionFunction,
+    choices: torch.Tensor,
+    q: int,
+    *,
+    base_pending: torch.Tensor | None = None,
+    min_spacing: float = 0.0,
 ) -> list[int]:
     """Indices of ``q`` distinct rows of ``choices`` (``n x d``) chosen greedily, lazily.
 
     ``base_pending`` (``m x d``) are recipes already proposed or running; the acquisition is
     conditioned on them and on each chosen recipe in turn. The acquisition's pending set is
     restored afterwards.
+
+    ``min_spacing`` (Euclidean distance in the rows' own space, e.g. the encoded unit cube):
+    once a row is chosen, rows nearer to it than this are not offered for the rest of the
+    batch, unless that would leave fewer rows than the batch still needs. Conditioning on the
+    pending recipes alone lets four near-copies of one recipe each score as a fresh chance
+    (docs/recommender.md, "a minimum spacing between the recipes of a batch").
     """
+    if min_spacing < 0:
+        raise ValueError(f"min_spacing must be >= 0, got {min_spacing}")
     if q > len(choices):
         raise ValueError(f"cannot choose {q} distinct recipes from {len(choices)} candidates")
     chosen: list[int] = []
@@ -47,8 +60,19 @@ def select_batch(
             best = int(torch.argmax(bounds))
             chosen.append(best)
             bounds[best] = -torch.inf
+            if min_spacing > 0 and step < q - 1:
+                _exclude_near(bounds, choices, best, min_spacing, still_needed=q - step - 1)
     acquisition.set_X_pending(base_pending)
     return chosen
+
+
+def _exclude_near(bounds: torch.Tensor, choices: torch.Tensor, chosen: int, radius: float, still_needed: int) -> None:
+    """Set to -inf the bounds of rows within ``radius`` of row ``chosen``, in place, unless
+    fewer than ``still_needed`` offered rows would then be left."""
+    near = torch.linalg.vector_norm(choices - choices[chosen], dim=-1) < radius
+    offered = torch.isfinite(bounds)
+    if int((offered & ~near).sum()) >= still_needed:
+        bounds[near] = -torch.inf
 
 
 def _refresh_lazily(acquisition: AcquisitionFunction, choices: torch.Tensor, bounds: torch.Tensor) -> torch.Tensor:
