@@ -182,7 +182,7 @@ def _randomise(model: SingleTaskGP) -> None:
             parameter.copy_(torch.randn_like(parameter))
 
 
-NfpoptAcquisition = Literal["qlognei", "lcb", "ptop"]
+NfpoptAcquisition = Literal["qlognei", "lcb", "ptop", "mix"]
 
 
 class NfpoptGPStrategy:
@@ -201,7 +201,11 @@ class NfpoptGPStrategy:
     * ``ptop``: P(the candidate is among the pool's best ``top_fraction``), the top set's
       threshold estimated from the measured values and the predicted means of the rest of the
       pool (:mod:`nfpopt.recommend.top_set`): the question Top% asks, where qLogNEI asks
-      for one point better than the best so far.
+      for one point better than the best so far, or
+    * ``mix``: ``ptop`` and ``qlognei`` in turn (``ptop`` where an even number of points has
+      been measured), a round-robin portfolio of the two (cf. Hoffman, Brochu & de Freitas 2011,
+      GP-Hedge): ``ptop`` settles next to the incumbent where the top set is compact and
+      ``qlognei`` looks further afield, and each lost on a pool where the other did not.
 
     Ties go to the last candidate, like the baselines.
     """
@@ -221,7 +225,7 @@ class NfpoptGPStrategy:
 
     @property
     def name(self) -> str:
-        """``nfpopt-gp-qlognei``, ``nfpopt-gp-ptop`` or ``nfpopt-gp-lcb<ratio>``."""
+        """``nfpopt-gp-qlognei``, ``nfpopt-gp-ptop``, ``nfpopt-gp-mix`` or ``nfpopt-gp-lcb<ratio>``."""
         suffix = f"lcb{self.ratio:g}" if self.acquisition == "lcb" else self.acquisition
         return f"nfpopt-gp-{suffix}"
 
@@ -244,10 +248,13 @@ class NfpoptGPStrategy:
             warnings.simplefilter("ignore")
             torch.manual_seed(seed)
             surrogate = BoTorchGP().fit(train, -y_observed)
-            if self.acquisition == "lcb":
+            acquisition_now = self.acquisition
+            if acquisition_now == "mix":
+                acquisition_now = "ptop" if len(y_observed) % 2 == 0 else "qlognei"
+            if acquisition_now == "lcb":
                 mean, std = surrogate.predict(test)
                 return argmax_last(mean + self.ratio * std)
-            if self.acquisition == "ptop":
+            if acquisition_now == "ptop":
                 mean, std = surrogate.predict(test)
                 threshold = top_set_threshold(-np.asarray(y_observed, float), mean, self.top_fraction)
                 return argmax_last(log_p_top_set(mean, std, threshold))

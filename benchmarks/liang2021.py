@@ -210,12 +210,12 @@ def make_strategy(label: str, flags: QuirkFlags = QuirkFlags()) -> Strategy:
 
 def _nfpopt_strategy(label: str) -> Strategy:
     acq = label.removeprefix("nfpopt-gp-")
-    if acq in ("qlognei", "ptop"):
+    if acq in ("qlognei", "ptop", "mix"):
         return NfpoptGPStrategy(acq)
     acquisition = _acquisition(acq, label)
     if acquisition.kind != "lcb":
         raise InputDataError(
-            f"unknown strategy {label!r}; use nfpopt-gp-ptop, nfpopt-gp-qlognei or nfpopt-gp-lcb<ratio>"
+            f"unknown strategy {label!r}; use nfpopt-gp-ptop, nfpopt-gp-qlognei, nfpopt-gp-mix or nfpopt-gp-lcb<ratio>"
         )
     return NfpoptGPStrategy("lcb", acquisition.ratio)
 

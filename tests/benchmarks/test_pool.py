@@ -79,7 +79,7 @@ def test_runs_are_deterministic_per_seed(bowl, label):
     assert first.order == second.order
 
 
-@pytest.mark.parametrize("label", ["nfpopt-gp-qlognei", "nfpopt-gp-ptop"])
+@pytest.mark.parametrize("label", ["nfpopt-gp-qlognei", "nfpopt-gp-ptop", "nfpopt-gp-mix"])
 def test_nfpopt_strategies_run_on_a_tiny_pool(bowl, label):
     result = run_pool(bowl, make_strategy(label), seed=326, max_cycles=4)
     assert result.strategy == label and len(result.order) == 4
@@ -99,6 +99,23 @@ def test_top_set_search_measures_the_rest_of_the_top_set_where_qlognei_looks_els
 
     assert pick(NfpoptGPStrategy("ptop", top_fraction=bowl.n_top / bowl.n_pool)) == order[1]
     assert pick(NfpoptGPStrategy("qlognei")) != order[1]
+
+
+@pytest.mark.parametrize("n_worst", [6, 7])
+def test_the_mix_takes_its_two_acquisitions_in_turn(bowl, n_worst):
+    """With an even number of points measured the mix asks what P(in the top set) asks, with an
+    odd number what qLogNEI asks."""
+    order = np.argsort(bowl.y)
+    observed = [int(order[0]), *(int(i) for i in order[-n_worst:])]
+    candidates = [i for i in range(bowl.n_pool) if i not in observed]
+    top_fraction = bowl.n_top / bowl.n_pool
+
+    def pick(acquisition: str) -> int:
+        strategy = NfpoptGPStrategy(acquisition, top_fraction=top_fraction)  # type: ignore[arg-type]
+        return strategy.select(bowl.X[observed], bowl.y[observed], bowl.X[candidates], np.random.default_rng(0))
+
+    expected = "ptop" if len(observed) % 2 == 0 else "qlognei"
+    assert pick("mix") == pick(expected)
 
 
 @pytest.mark.slow
