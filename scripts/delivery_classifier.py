@@ -1,7 +1,8 @@
-"""How well P(delivers at 2 C) would have been reported, read by Laplace or by expectation propagation.
+"""How well P(delivers at 2 C) would have been reported: the classifier read by Laplace or by
+expectation propagation, the rate margin, or the two pooled.
 
     python scripts/delivery_classifier.py
-    python scripts/delivery_classifier.py --labs 1 --variants laplace ep
+    python scripts/delivery_classifier.py --labs 1 --variants ep pooled
 
 Rebuilds every campaign state of a stored calibration run (``python -m benchmarks calibration``;
 default: ``benchmarks/results/calibration/proposals-bayes-cell_a.csv``): the lab's Cell A plus
@@ -9,8 +10,11 @@ the batches measured so far. It refits the 2 C hurdle on each state and scores t
 it gives the next batch against what those cells then did. The reported P does not steer the
 search (it plans with the rate margin), so the proposals are the same whichever reading is
 used, and this replays them exactly: the variant that matches the stored run reproduces its
-column to the last digit (printed as ``stored``). Variants: ``laplace``, ``ep`` (nfpopt's
-reading since bd2438f), ``laplace-2c-only`` (the classifier without the neighbouring rates).
+column to the last digit (printed as ``stored``). Variants: ``laplace``, ``ep`` (the classifier
+alone, nfpopt's reading from bd2438f until the pool), ``laplace-2c-only`` (the classifier without
+the neighbouring rates), ``margin`` (P(rate margin > 0), the P the search plans with) and
+``pooled`` (the classifier by EP and the margin pooled logarithmically: nfpopt's reading now,
+:meth:`nfpopt.surrogates.hurdle.HurdleModel.p_delivers`).
 """
 
 from __future__ import annotations
@@ -67,8 +71,13 @@ def p_delivers(definition, state: pd.DataFrame, batch: pd.DataFrame, variant: st
     model.fit(good, good[spec.name].astype(float).to_numpy())
     classifier = getattr(model.delivers_, "classifier_", None)
     if classifier is not None:
-        classifier.predictive = "ep" if variant == "ep" else "laplace"
-    return model.p_delivers(batch[list(definition.space.names)].reset_index(drop=True))
+        classifier.predictive = "ep" if variant in ("ep", "pooled") else "laplace"
+    recipes = batch[list(definition.space.names)].reset_index(drop=True)
+    if variant == "pooled":
+        return model.p_delivers(recipes)
+    if variant == "margin":
+        return model.p_searching(recipes)
+    return model._p_classifier(recipes)
 
 
 def report(table: pd.DataFrame, column: str) -> str:
@@ -87,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", default=str(ROOT / "benchmarks/results/calibration/proposals-bayes-cell_a.csv"))
     parser.add_argument("--labs", default="1,2,3,4,5", help="comma-separated lab indices")
-    parser.add_argument("--variants", nargs="+", default=["laplace", "ep", "laplace-2c-only"])
+    parser.add_argument("--variants", nargs="+", default=["laplace", "ep", "laplace-2c-only", "margin", "pooled"])
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     definition = load_definition(ROOT / "campaigns" / "nfp_rate.toml")

@@ -10,6 +10,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import logit
 from scipy.stats import norm
 
 from nfpopt.definition import CampaignDefinition
@@ -69,18 +70,26 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     capacity = fitted.outcomes["capacity_2c_mah_g"]
     assert isinstance(capacity, HurdleModel)
     far = nfp.space.sample(8, seed=5, method="random")
-    # only zeros seen: "unlikely", by a U-shaped Beta(0.1, 0.1) prior after n cells, not "no"
-    assert np.allclose(capacity.p_delivers(far), 0.1 / (capacity.n_train_ + 0.2))
-    assert 0.0 < capacity.p_delivers(far)[0] < 0.5 / (capacity.n_train_ + 1)  # below Jeffreys' rule
+    # only zeros seen: the classifier says "unlikely", by a U-shaped Beta(0.1, 0.1) prior after
+    # n cells, not "no"
+    classifier = capacity._p_classifier(far)
+    assert np.allclose(classifier, 0.1 / (capacity.n_train_ + 0.2))
+    assert 0.0 < classifier[0] < 0.5 / (capacity.n_train_ + 1)  # below Jeffreys' rule
     # ... while the search plans with how far each recipe is expected to be from delivering
     # (the rate margin), which says where to look
     planned = capacity.p_searching(far)
     assert planned.std() > 0 and (planned > 0).all()
     assert np.allclose(norm.cdf(capacity.latent().predict_scaled(far)[0]), planned)
+    # what is reported pools the two: their odds' geometric mean, between them
+    reported = capacity.p_delivers(far)
+    assert np.allclose(logit(reported), 0.5 * logit(classifier) + 0.5 * logit(planned))
+    assert (np.minimum(classifier, planned) <= reported).all() and (reported <= np.maximum(classifier, planned)).all()
     # with P(delivers) <= 0.1 the zero alone holds more than 90 %: the interval is {0}, though
     # P(delivers) > 0 says a capacity is still within reach
     interval = capacity.predict_interval(far)
-    assert (interval.low == 0).all() and (interval.high == 0).all()
+    unlikely = reported <= 0.1
+    assert unlikely.any()
+    assert (interval.low[unlikely] == 0).all() and (interval.high[unlikely] == 0).all()
 
 
 def test_capacity_is_learned_where_the_cell_delivers(nfp):
@@ -187,8 +196,11 @@ def test_the_search_climbs_the_rate_margin_while_no_cell_delivers_at_2c(nfp):
     model.fit(table, table[spec.name].to_numpy())
     coarse, finer = (recipes.assign(glass_ssa_m2_g=ssa) for ssa in (4.0, 38.0))
     assert model.p_searching(finer).mean() > 2 * model.p_searching(coarse).mean()
-    # what is reported stays the flat "nothing has delivered near 2 C yet"
-    assert np.allclose(model.p_delivers(finer), model.p_delivers(coarse))
+    # the classifier alone stays the flat "nothing has delivered near 2 C yet"; what is reported,
+    # pooled with the margin, leans the margin's way, less far than the search's optimism
+    assert np.allclose(model._p_classifier(finer), model._p_classifier(coarse))
+    assert model.p_delivers(finer).mean() > model.p_delivers(coarse).mean()
+    assert (model.p_delivers(finer) < model.p_searching(finer)).all()
 
 
 @pytest.mark.parametrize("p_delivers", [0.02, 0.3, 0.85, 0.97, 1.0])
