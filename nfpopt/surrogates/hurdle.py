@@ -33,6 +33,7 @@ import math
 import numpy as np
 import pandas as pd
 import torch
+from scipy.special import expit, logit
 from scipy.stats import norm
 
 from nfpopt.objectives import OutcomeSpec
@@ -221,9 +222,8 @@ class HurdleModel:
         p = self._p_classifier(recipes)
         if self.margin_ is None:
             return p
-        margin = self._p_margin(recipes)
-        pooled = 0.5 * (np.log(p) - np.log1p(-p)) + 0.5 * (np.log(margin) - np.log1p(-margin))
-        return np.clip(1.0 / (1.0 + np.exp(-pooled)), _P_CLIP, 1 - _P_CLIP)
+        classifier = np.clip(p, _P_CLIP, 1 - _P_CLIP)
+        return expit(0.5 * logit(classifier) + 0.5 * logit(self._p_margin(recipes)))
 
     def _p_classifier(self, recipes: pd.DataFrame) -> np.ndarray:
         """The delivery classifier's P(value > 0) (a Beta prior's mean while only one class is seen)."""
