@@ -77,7 +77,7 @@ def p_delivers(definition, state: pd.DataFrame, batch: pd.DataFrame, variant: st
         return model.p_delivers(recipes)
     if variant == "margin":
         return model.p_searching(recipes)
-    return model._p_classifier(recipes)
+    return model.p_classifier(recipes)
 
 
 def report(table: pd.DataFrame, column: str) -> str:

@@ -219,13 +219,13 @@ class HurdleModel:
         0.334 against the classifier's 0.108 and 0.374 (778 cells, 8887b8a), 0.065 and 0.228
         against 0.070 and 0.252 (856 cells, bd2438f); the margin alone 0.126 / 0.082.
         """
-        p = self._p_classifier(recipes)
+        p = self.p_classifier(recipes)
         if self.margin_ is None:
             return p
         classifier = np.clip(p, _P_CLIP, 1 - _P_CLIP)
         return expit(0.5 * logit(classifier) + 0.5 * logit(self._p_margin(recipes)))
 
-    def _p_classifier(self, recipes: pd.DataFrame) -> np.ndarray:
+    def p_classifier(self, recipes: pd.DataFrame) -> np.ndarray:
         """The delivery classifier's P(value > 0) (a Beta prior's mean while only one class is seen)."""
         if self.delivers_ is None:
             return np.full(len(recipes), 0.5)
@@ -265,7 +265,7 @@ class HurdleModel:
             return self._p_margin(recipes)
         if self.nothing_delivered_yet():
             return np.full(len(recipes), 0.5)
-        return self._p_classifier(recipes)
+        return self.p_classifier(recipes)
 
     def _p_margin(self, recipes: pd.DataFrame) -> np.ndarray:
         """P(rate margin > 0) per recipe, each recipe's computed once: the acquisition asks again

@@ -72,7 +72,7 @@ def test_zero_capacities_leave_delivery_unknown_away_from_them(nfp, near_cell_a)
     far = nfp.space.sample(8, seed=5, method="random")
     # only zeros seen: the classifier says "unlikely", by a U-shaped Beta(0.1, 0.1) prior after
     # n cells, not "no"
-    classifier = capacity._p_classifier(far)
+    classifier = capacity.p_classifier(far)
     assert np.allclose(classifier, 0.1 / (capacity.n_train_ + 0.2))
     assert 0.0 < classifier[0] < 0.5 / (capacity.n_train_ + 1)  # below Jeffreys' rule
     # ... while the search plans with how far each recipe is expected to be from delivering
@@ -198,7 +198,7 @@ def test_the_search_climbs_the_rate_margin_while_no_cell_delivers_at_2c(nfp):
     assert model.p_searching(finer).mean() > 2 * model.p_searching(coarse).mean()
     # the classifier alone stays the flat "nothing has delivered near 2 C yet"; what is reported,
     # pooled with the margin, leans the margin's way, less far than the search's optimism
-    assert np.allclose(model._p_classifier(finer), model._p_classifier(coarse))
+    assert np.allclose(model.p_classifier(finer), model.p_classifier(coarse))
     assert model.p_delivers(finer).mean() > model.p_delivers(coarse).mean()
     assert (model.p_delivers(finer) < model.p_searching(finer)).all()
 
